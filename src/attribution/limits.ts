@@ -1,0 +1,18 @@
+/** Rule constants from Xandr's pixel service (SPEC sections 4 and 6). */
+export const MINUTE_MS = 60_000;
+export const DAY_MS = 24 * 60 * MINUTE_MS;
+
+export const MAX_POST_VIEW_MINS = 43_200; // 30 days
+export const MAX_POST_CLICK_MINS = 129_600; // 90 days
+export const MAX_MIN_MINUTES_PER_CONV = 32_767;
+
+/** An order_id counted once is not counted again for this long. */
+export const ORDER_ID_MEMORY_MS = 90 * DAY_MS;
+
+/** Touch history per user and advertiser: at least this many of the newest are kept… */
+export const TOUCH_HISTORY_MIN_COUNT = 200;
+/** …and none older than this. */
+export const TOUCH_HISTORY_MAX_AGE_MS = 90 * DAY_MS;
+
+/** How long a user's repeat state (last counted conversion, order ids) outlives its last write. */
+export const REPEAT_STATE_TTL_MS = 90 * DAY_MS;

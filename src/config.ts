@@ -1,0 +1,57 @@
+/** Every environment variable the service reads, with its default (documented in README.md). */
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string | null;
+  redisClusterNodes: string | null;
+  /** Where `npm start` keeps a private Redis's data when it has to start one. */
+  localRedisDir: string;
+  localRedisPort: number;
+  signingSecret: string | null;
+  allowUnsigned: boolean;
+  honorGpc: boolean;
+  storageTimeoutMs: number;
+  pixelCacheTtlMs: number;
+  pixelCacheMaxEntries: number;
+  logRetentionDays: number;
+  statsRetentionDays: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "0" || raw === "false") return false;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+/** Reads and checks the configuration; a bad value stops the start with a one-line reason. */
+export function readConfig(env: Env): Config {
+  return {
+    port: integer(env, "PORT", 8080, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    redisUrl: env.REDIS_URL || null,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES || null,
+    localRedisDir: env.LOCAL_REDIS_DIR || ".data",
+    localRedisPort: integer(env, "LOCAL_REDIS_PORT", 6380, 1, 65535),
+    signingSecret: env.SIGNING_SECRET || null,
+    allowUnsigned: flag(env, "ALLOW_UNSIGNED", false),
+    honorGpc: flag(env, "HONOR_GPC", true),
+    storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
+    pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),
+    pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
+    logRetentionDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
+    statsRetentionDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
+  };
+}

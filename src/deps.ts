@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import type { EdgeStorage } from "./storage/ports.js";
+
+export interface EdgeSettings {
+  /** Treat `Sec-GPC: 1` as an opt-out (HONOR_GPC, default on). */
+  honorGpc: boolean;
+  /** Accept beacons without a valid `sig` (ALLOW_UNSIGNED=1, development only). */
+  allowUnsigned: boolean;
+  /** Longest the edge waits on storage before answering without it. */
+  storageTimeoutMs: number;
+}
+
+/** One JSON object per line; never secrets. */
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** What createApp needs; the runtime entry files build it (src/server.ts, src/worker.ts). */
+export interface AppDeps {
+  settings: EdgeSettings;
+  clock: () => number;
+  /** The storage for this request (Workers open a connection per request; Node shares one). */
+  storage: (c: Context) => EdgeStorage;
+  signingSecret: (c: Context) => Promise<string>;
+  /** Keeps work going after the response: `waitUntil` on Workers, a tracked promise on Node. */
+  background: (c: Context, work: Promise<unknown>) => void;
+  log: Logger;
+}
+
+export const jsonLogger: Logger = (entry) => {
+  console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+};

@@ -1,0 +1,56 @@
+import type { PixelRef } from "../pixels/pixel-document.js";
+
+/** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
+export interface PixelQuery {
+  pixel: PixelRef | null;
+  format: "js" | "img";
+  orderId: string | null;
+  value: number | null;
+  other: string | null;
+  redir: URL | null;
+}
+
+const ID = /^[1-9][0-9]{0,14}$/;
+const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
+const VALUE = /^[0-9]{1,15}(?:\.[0-9]{1,10})?$/;
+const MAX_CODE_LENGTH = 100;
+const MAX_OTHER_CHARS = 30;
+const MAX_URL_LENGTH = 2048;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it strips
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+/** An absolute http(s) URL, or null. */
+export function parseHttpUrl(text: string | null | undefined): URL | null {
+  if (!text || text.length > MAX_URL_LENGTH) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function pixelRef(params: URLSearchParams): PixelRef | null {
+  const id = params.get("id");
+  if (id !== null) return ID.test(id) ? { id: Number(id) } : null;
+  const code = params.get("code");
+  const member = params.get("member");
+  if (!code || code.length > MAX_CODE_LENGTH || !member || !ID.test(member)) return null;
+  return { code, member_id: Number(member) };
+}
+
+export function parsePixelQuery(params: URLSearchParams): PixelQuery {
+  const orderId = params.get("order_id");
+  const value = params.get("value");
+  const other = params.get("other");
+  return {
+    pixel: pixelRef(params),
+    format: params.get("t") === "1" ? "js" : "img",
+    orderId: orderId && ORDER_ID.test(orderId) ? orderId : null,
+    value: value && VALUE.test(value) ? Number(value) : null,
+    other: other
+      ? Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null
+      : null,
+    redir: parseHttpUrl(params.get("redir")),
+  };
+}

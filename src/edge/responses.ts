@@ -1,0 +1,37 @@
+/** The 43-byte transparent 1×1 GIF every image beacon answers with. */
+export const TRANSPARENT_GIF = Uint8Array.from(
+  atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
+  (ch) => ch.charCodeAt(0),
+);
+
+/** Beacons must never be cached: every fire has to reach the server. */
+export const NO_CACHE_HEADERS: Readonly<Record<string, string>> = {
+  "Cache-Control": "no-store, no-cache, must-revalidate, max-age=0",
+  Pragma: "no-cache",
+  Expires: "0",
+};
+
+function headers(extra: Record<string, string>, cookie: string | null): Headers {
+  const h = new Headers(NO_CACHE_HEADERS);
+  for (const [name, value] of Object.entries(extra)) h.set(name, value);
+  if (cookie) h.append("Set-Cookie", cookie);
+  return h;
+}
+
+export function gifResponse(cookie: string | null = null): Response {
+  return new Response(TRANSPARENT_GIF, {
+    status: 200,
+    headers: headers({ "Content-Type": "image/gif", "Content-Length": "43" }, cookie),
+  });
+}
+
+export function scriptResponse(script: string, cookie: string | null = null): Response {
+  return new Response(script, {
+    status: 200,
+    headers: headers({ "Content-Type": "application/javascript; charset=utf-8" }, cookie),
+  });
+}
+
+export function redirectResponse(location: string, cookie: string | null = null): Response {
+  return new Response(null, { status: 302, headers: headers({ Location: location }, cookie) });
+}

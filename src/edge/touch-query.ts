@@ -1,0 +1,41 @@
+import type { Touch } from "../attribution/types.js";
+import { parseHttpUrl } from "./pixel-query.js";
+
+const ID = /^[1-9][0-9]{0,14}$/;
+
+function optionalId(text: string | null): number | null | undefined {
+  if (text === null || text === "") return null;
+  return ID.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The touch a beacon describes (`adv`, `li` required; `cp`, `cr` optional), or null when an id
+ * is missing or malformed.
+ */
+export function parseTouchQuery(
+  params: URLSearchParams,
+  type: Touch["type"],
+  userId: string,
+  ts: number,
+): Touch | null {
+  const adv = params.get("adv");
+  const li = params.get("li");
+  const cp = optionalId(params.get("cp"));
+  const cr = optionalId(params.get("cr"));
+  if (!adv || !ID.test(adv) || !li || !ID.test(li) || cp === undefined || cr === undefined)
+    return null;
+  return {
+    type,
+    user_id: userId,
+    advertiser_id: Number(adv),
+    line_item_id: Number(li),
+    campaign_id: cp,
+    creative_id: cr,
+    ts,
+  };
+}
+
+/** The click's landing page: an absolute http(s) URL. */
+export function clickTarget(params: URLSearchParams): URL | null {
+  return parseHttpUrl(params.get("redir"));
+}

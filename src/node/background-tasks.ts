@@ -1,0 +1,28 @@
+import type { Logger } from "../deps.js";
+
+/**
+ * Work the Node edge does after answering. Tracked so that a shutdown (and a test) can wait for
+ * every accepted fire to be written instead of dropping it.
+ */
+export class BackgroundTasks {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly log: Logger) {}
+
+  track(work: Promise<unknown>): void {
+    const task = work.catch((error) => {
+      this.log({ level: "error", msg: "background write failed", error: String(error) });
+    });
+    this.pending.add(task);
+    task.finally(() => this.pending.delete(task));
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once every task tracked so far, and any they started, has settled. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}

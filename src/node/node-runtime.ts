@@ -1,0 +1,82 @@
+import type { Hono } from "hono";
+import { createApp } from "../app.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../deps.js";
+import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
+import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
+import type { EdgeStorage } from "../storage/ports.js";
+import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
+import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
+import { RedisFireLog } from "../storage/redis/redis-fire-log.js";
+import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
+import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import { BackgroundTasks } from "./background-tasks.js";
+
+export interface NodeRuntime {
+  app: Hono;
+  storage: EdgeStorage;
+  fireLog: RedisFireLog;
+  pixelCache: CachedPixelConfigs;
+  tasks: BackgroundTasks;
+  /** Stops listening for pixel changes and waits for background writes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Node edge: one shared Redis connection, pixel configs through a bounded cache that the
+ * API's change notices invalidate, and background writes that are tracked, not dropped.
+ */
+export async function createNodeRuntime(
+  config: Config,
+  redis: RedisClient,
+  log: Logger,
+  clock: () => number = Date.now,
+): Promise<NodeRuntime> {
+  const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
+  const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
+    ttlMs: config.pixelCacheTtlMs,
+    maxEntries: config.pixelCacheMaxEntries,
+  });
+  const subscriber = duplicateRedis(redis);
+  subscriber.on("error", () => {}); // reconnects by itself; the cache TTL bounds staleness meanwhile
+  subscriber.on("message", (_channel: string, message: string) => {
+    pixelCache.invalidate(message === "*" ? "*" : Number(message));
+  });
+  await subscriber.subscribe(PIXEL_CHANGES_CHANNEL);
+
+  const fireLog = new RedisFireLog(redis, {
+    logDays: config.logRetentionDays,
+    statsDays: config.statsRetentionDays,
+  });
+  const storage: EdgeStorage = {
+    pixels: pixelCache,
+    touches: new RedisTouchStore(redis, clock),
+    attribution: new RedisAttributionStore(redis),
+    fireLog,
+  };
+  const tasks = new BackgroundTasks(log);
+  const app = createApp({
+    settings: {
+      honorGpc: config.honorGpc,
+      allowUnsigned: config.allowUnsigned,
+      storageTimeoutMs: config.storageTimeoutMs,
+    },
+    clock,
+    storage: () => storage,
+    signingSecret: () => Promise.resolve(secret),
+    background: (_c, work) => tasks.track(work),
+    log,
+  });
+  return {
+    app,
+    storage,
+    fireLog,
+    pixelCache,
+    tasks,
+    async close() {
+      subscriber.disconnect();
+      await tasks.drain();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { PixelRules } from "../attribution/types.js";
+
+export interface PiggybackPixel {
+  pixel_type: "img" | "js";
+  url: string;
+}
+
+/**
+ * A conversion pixel as the management API stores it in Redis (SPEC section 6 fields), with the
+ * line items it is attached to. `line_items[].state` is the state of the attachment (the line
+ * item's `pixels[].state`), which is what attribution reads.
+ */
+export interface PixelDocument extends PixelRules {
+  id: number;
+  code: string | null;
+  name: string;
+  member_id: number;
+  piggyback_pixels: PiggybackPixel[] | null;
+  pixel_conversion_event_id: number | null;
+  line_items: Array<{ id: number; name: string | null; state: "active" | "inactive" }> | null;
+  campaigns: Array<{ id: number }> | null;
+  created_on: string;
+  last_modified: string;
+}
+
+/** An advertiser as the management API stores it; the edge reads `redirect_domains`. */
+export interface AdvertiserDocument {
+  id: number;
+  code: string | null;
+  name: string;
+  state: "active" | "inactive";
+  member_id: number;
+  redirect_domains: string[] | null;
+  created_on: string;
+  last_modified: string;
+}
+
+/**
+ * What the edge needs to answer and attribute a fire: the pixel's rules and piggybacks and its
+ * advertiser's redirect allowlist. This is what the in-process cache and Workers KV hold.
+ */
+export interface EdgePixel extends PixelRules {
+  id: number;
+  member_id: number;
+  piggyback_pixels: PiggybackPixel[];
+  redirect_domains: string[];
+}
+
+/** Builds the edge's view of a pixel from the stored documents. */
+export function toEdgePixel(
+  pixel: PixelDocument,
+  advertiser: AdvertiserDocument | null,
+): EdgePixel {
+  return {
+    id: pixel.id,
+    member_id: pixel.member_id,
+    advertiser_id: pixel.advertiser_id,
+    state: pixel.state,
+    trigger_type: pixel.trigger_type,
+    min_minutes_per_conv: pixel.min_minutes_per_conv,
+    post_view_expire_mins: pixel.post_view_expire_mins,
+    post_click_expire_mins: pixel.post_click_expire_mins,
+    post_view_value: pixel.post_view_value,
+    post_click_value: pixel.post_click_value,
+    line_items: (pixel.line_items ?? []).map(({ id, state }) => ({ id, state })),
+    piggyback_pixels: pixel.piggyback_pixels ?? [],
+    redirect_domains: advertiser?.redirect_domains ?? [],
+  };
+}
+
+/** How a fire names its pixel: `?id=` or `?code=&member=`. */
+export type PixelRef = { id: number } | { code: string; member_id: number };
+
+export function pixelRefKey(ref: PixelRef): string {
+  return "id" in ref ? `id:${ref.id}` : `code:${ref.member_id}:${ref.code}`;
+}

@@ -1,0 +1,48 @@
+import {
+  DAY_MS,
+  TOUCH_HISTORY_MAX_AGE_MS,
+  TOUCH_HISTORY_MIN_COUNT,
+} from "../../attribution/limits.js";
+import type { Touch } from "../../attribution/types.js";
+import { keys } from "../keys.js";
+import type { TouchStore } from "../ports.js";
+import type { RedisClient } from "./connect.js";
+import { defineScript, type ScriptArg } from "./define-script.js";
+import { RECORD_TOUCH_LUA } from "./scripts/record-touch.js";
+import { decodeTouch, encodeTouch } from "./touch-member.js";
+
+/** Touch history in one sorted set per user and advertiser (score = touch time). */
+export class RedisTouchStore implements TouchStore {
+  private readonly recordScript;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.recordScript = defineScript<number>(redis, "recordTouches", 1, RECORD_TOUCH_LUA);
+  }
+
+  /** Records touches; one script call per (user, advertiser) history they belong to. */
+  async record(touches: readonly Touch[]): Promise<void> {
+    const byHistory = new Map<string, ScriptArg[]>();
+    for (const touch of touches) {
+      const key = keys.touches(touch.user_id, touch.advertiser_id);
+      const args = byHistory.get(key) ?? [];
+      args.push(touch.ts, encodeTouch(touch));
+      byHistory.set(key, args);
+    }
+    const oldest = this.clock() - TOUCH_HISTORY_MAX_AGE_MS;
+    // The key outlives its newest touch by the longest lookback, then disappears by itself.
+    const ttl = TOUCH_HISTORY_MAX_AGE_MS + DAY_MS;
+    await Promise.all(
+      [...byHistory].map(([key, pairs]) =>
+        this.recordScript([key], [TOUCH_HISTORY_MIN_COUNT, oldest, ttl, ...pairs]),
+      ),
+    );
+  }
+
+  async recent(userId: string, advertiserId: number): Promise<Touch[]> {
+    const members = await this.redis.zrevrange(keys.touches(userId, advertiserId), 0, -1);
+    return members.flatMap((m) => decodeTouch(m, userId, advertiserId) ?? []);
+  }
+}

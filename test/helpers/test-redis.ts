@@ -1,0 +1,50 @@
+import type { ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { startRedisServer } from "../../src/node/find-redis.js";
+import { closeRedis, connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+export interface TestRedis {
+  url: string;
+  client: RedisClient;
+  /** Empties the test's own Redis (never a Redis the test did not start or was given). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis for one test file: its own `redis-server` on a free port, or the one in
+ * TEST_REDIS_URL (a Redis dedicated to tests: its selected database is emptied).
+ */
+export async function startTestRedis(): Promise<TestRedis> {
+  let server: ChildProcess | null = null;
+  let url = process.env.TEST_REDIS_URL;
+  if (!url) {
+    const started = await startRedisServer(await freePort(), null);
+    server = started.process;
+    url = started.url;
+  }
+  const client = connectRedis({ url });
+  return {
+    url,
+    client,
+    reset: async () => {
+      await client.flushdb();
+    },
+    stop: async () => {
+      await closeRedis(client);
+      server?.kill();
+    },
+  };
+}
