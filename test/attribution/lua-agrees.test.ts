@@ -1,0 +1,133 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { attribute, EMPTY_REPEAT_STATE } from "../../src/attribution/attribute.js";
+import { ineligibility } from "../../src/attribution/eligibility.js";
+import { ORDER_ID_MEMORY_MS } from "../../src/attribution/limits.js";
+import { afterCounted } from "../../src/attribution/repeat-rule.js";
+import type { Decision, Fire, RepeatState, Touch } from "../../src/attribution/types.js";
+import { lookbackWindows } from "../../src/attribution/windows.js";
+import type { EdgePixel } from "../../src/pixels/pixel-document.js";
+import { RedisAttributionStore } from "../../src/storage/redis/redis-attribution.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { MIN, T0 } from "./fixtures.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => redis?.stop());
+
+const ADVERTISER = 2;
+const windowMins = fc.oneof(fc.constant(null), fc.constant(0), fc.integer({ min: 1, max: 240 }));
+
+const pixelArb: fc.Arbitrary<EdgePixel> = fc.record({
+  id: fc.integer({ min: 1, max: 5 }),
+  member_id: fc.constant(1),
+  advertiser_id: fc.constant(ADVERTISER),
+  state: fc.constantFrom("active", "active", "active", "inactive"),
+  trigger_type: fc.constantFrom("view", "click", "hybrid"),
+  min_minutes_per_conv: fc.oneof(
+    fc.constant(null),
+    fc.constant(0),
+    fc.integer({ min: 1, max: 90 }),
+  ),
+  post_view_expire_mins: windowMins,
+  post_click_expire_mins: windowMins,
+  post_view_value: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 })),
+  post_click_value: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 })),
+  line_items: fc.uniqueArray(
+    fc.record({ id: fc.integer({ min: 1, max: 3 }), state: fc.constantFrom("active", "inactive") }),
+    { selector: (li) => li.id, maxLength: 3 },
+  ),
+  piggyback_pixels: fc.constant([]),
+  redirect_domains: fc.constant([]),
+});
+
+/**
+ * Touch times that hit the edges: exactly at each window, a minute or a millisecond either
+ * side, a few shared minutes (so equal times are common) and anything else.
+ */
+function touchArb(pixel: EdgePixel) {
+  const { viewMs, clickMs } = lookbackWindows(pixel);
+  const edges = [viewMs, clickMs].flatMap((w) => [w, w - MIN, w + MIN, w - 1, w + 1]);
+  const agoMs = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(0, 5 * MIN, 10 * MIN) },
+    { weight: 2, arbitrary: fc.constantFrom(...edges, -1) },
+    { weight: 1, arbitrary: fc.integer({ min: -5, max: 260 }).map((m) => m * MIN) },
+  );
+  return fc.record({
+    /** Which fire the touch's time is measured back from, so later fires have touches too. */
+    anchor: fc.nat(5),
+    type: fc.constantFrom("imp", "click"),
+    advertiser_id: fc.constantFrom(ADVERTISER, ADVERTISER, ADVERTISER, 3),
+    line_item_id: fc.integer({ min: 1, max: 3 }),
+    campaign_id: fc.constantFrom(null, 1, 2),
+    creative_id: fc.constantFrom(null, 7),
+    agoMs,
+  });
+}
+
+const fireArb = fc.record({
+  gapMs: fc.oneof(
+    fc.constantFrom(0, ORDER_ID_MEMORY_MS, ORDER_ID_MEMORY_MS + 1),
+    fc.integer({ min: 1, max: 120 }).map((m) => m * MIN),
+  ),
+  order_id: fc.constantFrom(null, "A-1", "A-1", "B-2"),
+  value: fc.oneof(fc.constant(null), fc.constant(0), fc.constant(49.9)),
+});
+
+/** What a caller can observe of a decision. */
+function observable(decision: Decision) {
+  return {
+    reason: decision.reason,
+    credit: decision.attributed ? decision.credit : null,
+    revenue: decision.counted ? decision.revenue : undefined,
+  };
+}
+
+let nextUser = 1;
+
+describe("the Lua attribution script agrees with the pure rules", () => {
+  it("on random histories, pixels and sequences of fires", async () => {
+    const touchStore = new RedisTouchStore(redis.client, () => T0);
+    const store = new RedisAttributionStore(redis.client);
+    await fc.assert(
+      fc.asyncProperty(
+        pixelArb.chain((pixel) =>
+          fc.tuple(
+            fc.constant(pixel),
+            fc.array(touchArb(pixel), { maxLength: 8 }),
+            fc.array(fireArb, { minLength: 1, maxLength: 6 }),
+          ),
+        ),
+        async ([pixel, touchSpecs, fireSpecs]) => {
+          const userId = String(nextUser++);
+          const fireTimes: number[] = [];
+          for (const [i, spec] of fireSpecs.entries())
+            fireTimes.push(i === 0 ? T0 : (fireTimes[i - 1] ?? T0) + spec.gapMs);
+          const touches: Touch[] = touchSpecs.map(({ agoMs, anchor, ...t }) => ({
+            ...t,
+            user_id: userId,
+            ts: (fireTimes[anchor % fireTimes.length] ?? T0) - agoMs,
+          }));
+          await touchStore.record(touches);
+
+          let state: RepeatState = EMPTY_REPEAT_STATE;
+          for (const [i, spec] of fireSpecs.entries()) {
+            const ts = fireTimes[i] ?? T0;
+            const fire: Fire = { user_id: userId, ts, order_id: spec.order_id, value: spec.value };
+            const expected = attribute({ pixel, touches, state, fire });
+            const reason = ineligibility(pixel, fire);
+            const actual: Decision = reason
+              ? { attributed: false, counted: false, reason }
+              : await store.decide(pixel, fire);
+            expect(observable(actual)).toEqual(observable(expected));
+            if (expected.counted) state = afterCounted(state, fire);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
