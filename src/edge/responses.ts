@@ -1,6 +1,6 @@
 /** The 43-byte transparent 1×1 GIF every image beacon answers with. */
 export const TRANSPARENT_GIF = Uint8Array.from(
-  atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
+  atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
   (ch) => ch.charCodeAt(0),
 );
 

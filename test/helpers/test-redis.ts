@@ -31,7 +31,11 @@ export async function startTestRedis(): Promise<TestRedis> {
   let server: ChildProcess | null = null;
   let url = process.env.TEST_REDIS_URL;
   if (!url) {
-    const started = await startRedisServer(await freePort(), null);
+    // DEBUG SLEEP lets tests make the server slow on purpose.
+    const started = await startRedisServer(await freePort(), null, [
+      "--enable-debug-command",
+      "local",
+    ]);
     server = started.process;
     url = started.url;
   }
@@ -44,7 +48,11 @@ export async function startTestRedis(): Promise<TestRedis> {
     },
     stop: async () => {
       await closeRedis(client);
-      server?.kill();
+      if (server && server.exitCode === null) {
+        const exited = new Promise((resolve) => server?.once("exit", resolve));
+        server.kill();
+        await exited;
+      }
     },
   };
 }

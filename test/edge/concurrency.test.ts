@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { startNodeEdge } from "../helpers/node-edge.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+
+let redis: TestRedis;
+let edges: Awaited<ReturnType<typeof startNodeEdge>>[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  // Five edge instances, each with its own Redis connection, as five processes would be.
+  edges = await Promise.all(Array.from({ length: 5 }, () => startNodeEdge(redis.url)));
+});
+afterAll(async () => {
+  await Promise.all(edges.map((e) => e.close()));
+  await redis?.stop();
+});
+
+describe("concurrent fires", () => {
+  it("50 simultaneous fires of one user and pixel (min_minutes_per_conv null) count one conversion", async () => {
+    const writer = new RedisPixelWriter(redis.client);
+    await writer.putAdvertiser(advertiserDocument());
+    await writer.putPixel(pixelDocument({ min_minutes_per_conv: null }));
+    await new RedisTouchStore(redis.client).record([
+      {
+        type: "click",
+        user_id: "555",
+        advertiser_id: 2,
+        line_item_id: 382,
+        campaign_id: 1,
+        creative_id: 1,
+        ts: Date.now() - 60_000,
+      },
+    ]);
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        edges[i % edges.length]?.app.request("https://px.example/px?id=37", {
+          headers: { Cookie: "uuid2=555" },
+        }),
+      ),
+    );
+    await Promise.all(edges.map((e) => e.tasks.drain()));
+
+    expect(responses.every((r) => r?.status === 200)).toBe(true);
+    const fireLog = edges[0]?.fireLog;
+    expect(await fireLog?.conversions(37)).toHaveLength(1);
+    const fires = (await fireLog?.fires(37)) ?? [];
+    expect(fires).toHaveLength(50);
+    expect(fires.filter((f) => f.reason === "counted")).toHaveLength(1);
+    expect(fires.filter((f) => f.reason === "repeat_user")).toHaveLength(49);
+  });
+});

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { connectRedis } from "../../src/storage/redis/connect.js";
+import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { startNodeEdge } from "../helpers/node-edge.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+async function setUp() {
+  const redis = await startTestRedis();
+  const edge = await startNodeEdge(redis.url, { EDGE_STORAGE_TIMEOUT_MS: "100" });
+  cleanups.push(
+    () => redis.stop(),
+    () => edge.close(),
+  );
+  const writer = new RedisPixelWriter(redis.client);
+  await writer.putAdvertiser(advertiserDocument());
+  await writer.putPixel(
+    pixelDocument({ piggyback_pixels: [{ pixel_type: "img", url: "https://tags.example/p.gif" }] }),
+  );
+  await new RedisTouchStore(redis.client).record([
+    {
+      type: "click",
+      user_id: "555",
+      advertiser_id: 2,
+      line_item_id: 382,
+      campaign_id: 1,
+      creative_id: 1,
+      ts: Date.now() - 60_000,
+    },
+  ]);
+  return { redis, edge };
+}
+
+/** Blocks the Redis server for `seconds`, from a connection of its own. */
+function blockRedis(url: string, seconds: number) {
+  const blocker = connectRedis({ url, commandTimeoutMs: 10_000 });
+  let over = false;
+  const done = blocker.debug("SLEEP", seconds).finally(() => {
+    over = true;
+    blocker.disconnect();
+  });
+  return { done, isOver: () => over };
+}
+
+const px = (edge: Awaited<ReturnType<typeof startNodeEdge>>) =>
+  edge.app.request("https://px.example/px?id=37", { headers: { Cookie: "uuid2=555" } });
+
+describe("when Redis is slow or gone", () => {
+  it("answers a cached pixel without waiting on the write, then records the fire", async () => {
+    const { redis, edge } = await setUp();
+    await px(edge); // warms the config cache and counts the one conversion
+    await edge.tasks.drain();
+
+    const block = blockRedis(redis.url, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const response = await px(edge);
+    expect(block.isOver()).toBe(false);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://tags.example/p.gif");
+
+    await block.done;
+    await edge.tasks.drain();
+    expect((await edge.fireLog.fires(37)).map((f) => f.reason)).toEqual(["counted", "repeat_user"]);
+  });
+
+  it("answers an uncached pixel after a bounded wait, and records it once Redis is back", async () => {
+    const { redis, edge } = await setUp();
+    const block = blockRedis(redis.url, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const response = await px(edge);
+    expect(block.isOver()).toBe(false);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/gif");
+
+    await block.done;
+    await edge.tasks.drain();
+    expect(await edge.fireLog.conversions(37)).toHaveLength(1);
+  });
+
+  it("keeps answering every edge route when Redis is down", async () => {
+    const { redis, edge } = await setUp();
+    await redis.stop();
+    const started = Date.now();
+    const answers = await Promise.all([
+      px(edge),
+      edge.app.request("https://px.example/px?id=38&t=1"),
+      edge.app.request("https://px.example/imp?adv=2&li=382&sig=00"),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(answers.map((r) => r.headers.get("content-type"))).toEqual([
+      "image/gif",
+      "application/javascript; charset=utf-8",
+      "image/gif",
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000); // bounded, not hung
+    await edge.tasks.drain();
+    expect(edge.log.lines.some((l) => l.msg === "background write failed")).toBe(true);
+  });
+});

@@ -1,0 +1,41 @@
+import type { AdvertiserDocument, PixelDocument } from "../../src/pixels/pixel-document.js";
+
+export function advertiserDocument(
+  overrides: Partial<AdvertiserDocument> = {},
+): AdvertiserDocument {
+  return {
+    id: 2,
+    code: null,
+    name: "ProStarr",
+    state: "active",
+    member_id: 1,
+    redirect_domains: ["shop.example"],
+    created_on: "2026-11-01 00:00:00",
+    last_modified: "2026-11-01 00:00:00",
+    ...overrides,
+  };
+}
+
+export function pixelDocument(overrides: Partial<PixelDocument> = {}): PixelDocument {
+  return {
+    id: 37,
+    code: "thanks",
+    name: "Thank-you page",
+    state: "active",
+    member_id: 1,
+    advertiser_id: 2,
+    trigger_type: "hybrid",
+    min_minutes_per_conv: null,
+    post_view_expire_mins: 1440,
+    post_click_expire_mins: 20160,
+    post_view_value: 1,
+    post_click_value: 10,
+    piggyback_pixels: null,
+    pixel_conversion_event_id: null,
+    line_items: [{ id: 382, name: "Line Item", state: "active" }],
+    campaigns: [{ id: 17607 }],
+    created_on: "2026-11-01 00:00:00",
+    last_modified: "2026-11-01 00:00:00",
+    ...overrides,
+  };
+}
