@@ -4,7 +4,7 @@ import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { startTestRedis } from "../helpers/test-redis.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
