@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { createApp } from "../app.js";
+import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../deps.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
@@ -11,7 +12,6 @@ import { RedisFireLog } from "../storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
-import { BackgroundTasks } from "./background-tasks.js";
 
 export interface NodeRuntime {
   app: Hono;

@@ -1,8 +1,8 @@
-import type { Logger } from "../deps.js";
+import type { Logger } from "./deps.js";
 
 /**
- * Work the Node edge does after answering. Tracked so that a shutdown (and a test) can wait for
- * every accepted fire to be written instead of dropping it.
+ * Work the edge does after answering. Tracked so that a shutdown, the end of a Worker request
+ * or a test can wait for every accepted fire to be written instead of dropping it.
  */
 export class BackgroundTasks {
   private readonly pending = new Set<Promise<unknown>>();

@@ -1,0 +1,104 @@
+import type { Context, ExecutionContext } from "hono";
+import { createApp } from "./app.js";
+import { BackgroundTasks } from "./background-tasks.js";
+import { readConfig } from "./config.js";
+import { jsonLogger } from "./deps.js";
+import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-configs.js";
+import type { EdgeStorage } from "./storage/ports.js";
+import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
+import { RedisAttributionStore } from "./storage/redis/redis-attribution.js";
+import { RedisFireLog } from "./storage/redis/redis-fire-log.js";
+import { RedisPixelConfigs } from "./storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "./storage/redis/redis-touch-store.js";
+import { sharedSigningSecret } from "./storage/redis/signing-secret.js";
+
+// The Workers entry: builds per-request dependencies from the bindings and serves the app.
+
+export interface WorkerEnv {
+  /** Pixel configs, a read replica the management API writes through to. */
+  PIXELS: KeyValueNamespace;
+  REDIS_URL: string;
+  SIGNING_SECRET?: string;
+  ALLOW_UNSIGNED?: string;
+  HONOR_GPC?: string;
+  EDGE_STORAGE_TIMEOUT_MS?: string;
+  LOG_RETENTION_DAYS?: string;
+  STATS_RETENTION_DAYS?: string;
+}
+
+/**
+ * What one request uses. A Worker cannot reuse a socket across requests, so each request that
+ * touches Redis opens its own connection (lazily) and closes it when its background work ends.
+ */
+class RequestScope {
+  readonly tasks = new BackgroundTasks(jsonLogger);
+  readonly redis: RedisClient;
+  readonly storage: EdgeStorage;
+
+  constructor(readonly env: WorkerEnv) {
+    this.redis = connectRedis({ url: env.REDIS_URL, lazyConnect: true });
+    this.redis.on("error", (error: Error) =>
+      jsonLogger({ level: "warn", msg: "redis", error: error.message }),
+    );
+    const config = settings(env);
+    this.storage = {
+      pixels: new KvPixelConfigs(env.PIXELS, new RedisPixelConfigs(this.redis), (work) =>
+        this.tasks.track(work),
+      ),
+      touches: new RedisTouchStore(this.redis),
+      attribution: new RedisAttributionStore(this.redis),
+      fireLog: new RedisFireLog(this.redis, {
+        logDays: config.logRetentionDays,
+        statsDays: config.statsRetentionDays,
+      }),
+    };
+  }
+
+  async finish(): Promise<void> {
+    await this.tasks.drain();
+    await closeRedis(this.redis);
+  }
+}
+
+type ScopedContext = Context<{ Bindings: WorkerEnv & { scope: RequestScope } }>;
+const scopeOf = (c: Context) => (c as ScopedContext).env.scope;
+
+let cachedSecret: string | null = null;
+let cachedSettings: ReturnType<typeof readConfig> | null = null;
+
+function settings(env: WorkerEnv) {
+  cachedSettings ??= readConfig(env as unknown as Record<string, string | undefined>);
+  return cachedSettings;
+}
+
+let app: ReturnType<typeof createApp> | null = null;
+
+function appFor(env: WorkerEnv) {
+  const config = settings(env);
+  app ??= createApp({
+    settings: {
+      honorGpc: config.honorGpc,
+      allowUnsigned: config.allowUnsigned,
+      storageTimeoutMs: config.storageTimeoutMs,
+    },
+    clock: Date.now,
+    storage: (c) => scopeOf(c).storage,
+    signingSecret: async (c) => {
+      const scope = scopeOf(c);
+      cachedSecret ??= scope.env.SIGNING_SECRET || (await sharedSigningSecret(scope.redis));
+      return cachedSecret;
+    },
+    background: (c, work) => scopeOf(c).tasks.track(work),
+    log: jsonLogger,
+  });
+  return app;
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const scope = new RequestScope(env);
+    const response = await appFor(env).fetch(request, { ...env, scope }, ctx);
+    ctx.waitUntil(scope.finish());
+    return response;
+  },
+};

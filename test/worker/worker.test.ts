@@ -1,0 +1,139 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { signUrl } from "../../src/signing/url-signature.js";
+import { kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
+import { RedisFireLog } from "../../src/storage/redis/redis-fire-log.js";
+import {
+  RedisPixelConfigs,
+  RedisPixelWriter,
+} from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+
+const SECRET = "worker-test-secret";
+let redis: TestRedis;
+let mf: Miniflare;
+let outdir: string;
+
+/** Polls until `check` passes: the Worker writes in waitUntil, after its response. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !check(value); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  // The bundle `npm run build` makes, built the same way into a folder of the test's own.
+  outdir = mkdtempSync(join(tmpdir(), "px-worker-"));
+  await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, "worker.js"),
+    modulesRoot: outdir,
+    compatibilityDate: "2026-05-01",
+    compatibilityFlags: ["nodejs_compat"],
+    kvNamespaces: ["PIXELS"],
+    bindings: { REDIS_URL: redis.url, SIGNING_SECRET: SECRET, HONOR_GPC: "1" },
+  });
+  await mf.ready;
+}, 120_000);
+
+afterAll(async () => {
+  await mf?.dispose();
+  await redis?.stop();
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await redis.reset();
+  const kv = await mf.getKVNamespace("PIXELS");
+  for (const { name } of (await kv.list()).keys) await kv.delete(name);
+  const writer = new RedisPixelWriter(redis.client);
+  await writer.putAdvertiser(advertiserDocument());
+  await writer.putPixel(pixelDocument());
+});
+
+describe("the Worker bundle in Miniflare", () => {
+  it("records a signed impression and attributes a later /px fire to it", async () => {
+    const imp = await mf.dispatchFetch(
+      await signUrl(SECRET, "https://px.example/imp?adv=2&li=382&cp=17607&cr=9"),
+    );
+    expect(imp.status).toBe(200);
+    expect(imp.headers.get("content-type")).toBe("image/gif");
+    const cookie = /uuid2=(\d+)/.exec(imp.headers.get("set-cookie") ?? "")?.[1];
+    expect(cookie).toMatch(/^\d+$/);
+    await imp.arrayBuffer();
+    const touches = new RedisTouchStore(redis.client);
+    await eventually(
+      () => touches.recent(cookie ?? "", 2),
+      (t) => t.length === 1,
+    );
+
+    const px = await mf.dispatchFetch("https://px.example/px?id=37&t=2&order_id=W-1", {
+      headers: { Cookie: `uuid2=${cookie}` },
+    });
+    expect(px.status).toBe(200);
+    expect(new Uint8Array(await px.arrayBuffer()).length).toBe(43);
+    const log = new RedisFireLog(redis.client);
+    const conversions = await eventually(
+      () => log.conversions(37),
+      (c) => c.length === 1,
+    );
+    expect(conversions[0]).toMatchObject({
+      user_id: cookie,
+      post_click_or_post_view_conv: "view",
+      line_item_id: 382,
+      order_id: "W-1",
+      post_click_or_post_view_revenue: 1,
+    });
+  });
+
+  it("falls back to Redis on a KV miss and back-fills KV", async () => {
+    const kv = await mf.getKVNamespace("PIXELS");
+    expect(await kv.get(kvPixelKey({ id: 37 }))).toBeNull();
+    const response = await mf.dispatchFetch("https://px.example/px?id=37");
+    await response.arrayBuffer();
+    const stored = await eventually(
+      () => kv.get(kvPixelKey({ id: 37 }), "json"),
+      (v) => v !== null,
+    );
+    expect(stored).toEqual(await new RedisPixelConfigs(redis.client).get({ id: 37 }));
+  });
+
+  it("serves the pixel config from KV", async () => {
+    const kv = await mf.getKVNamespace("PIXELS");
+    const fromRedis = await new RedisPixelConfigs(redis.client).get({ id: 37 });
+    const piggyback = { pixel_type: "img", url: "https://kv-only.example/p.gif" };
+    await kv.put(
+      kvPixelKey({ id: 37 }),
+      JSON.stringify({ ...fromRedis, piggyback_pixels: [piggyback] }),
+    );
+    const response = await mf.dispatchFetch("https://px.example/px?id=37", { redirect: "manual" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://kv-only.example/p.gif");
+  });
+
+  it("answers the GIF and a 400 for an unsigned click", async () => {
+    const unknown = await mf.dispatchFetch("https://px.example/px?id=abc");
+    expect(unknown.headers.get("content-type")).toBe("image/gif");
+    await unknown.arrayBuffer();
+    const click = await mf.dispatchFetch(
+      "https://px.example/click?adv=2&li=382&redir=https%3A%2F%2Fevil.example%2F",
+      { redirect: "manual" },
+    );
+    expect(click.status).toBe(400);
+    await click.arrayBuffer();
+  });
+});
