@@ -1,4 +1,5 @@
 import type { PixelRules } from "../attribution/types.js";
+import type { AdvertiserDocument } from "../objects/documents.js";
 
 export interface PiggybackPixel {
   pixel_type: "img" | "js";
@@ -19,18 +20,6 @@ export interface PixelDocument extends PixelRules {
   pixel_conversion_event_id: number | null;
   line_items: Array<{ id: number; name: string | null; state: "active" | "inactive" }> | null;
   campaigns: Array<{ id: number }> | null;
-  created_on: string;
-  last_modified: string;
-}
-
-/** An advertiser as the management API stores it; the edge reads `redirect_domains`. */
-export interface AdvertiserDocument {
-  id: number;
-  code: string | null;
-  name: string;
-  state: "active" | "inactive";
-  member_id: number;
-  redirect_domains: string[] | null;
   created_on: string;
   last_modified: string;
 }

@@ -7,6 +7,10 @@ export const keys = {
   pixel: (id: number) => `pixel:${id}`,
   pixelByCode: (memberId: number, code: string) => `pixel-code:${memberId}:${code}`,
   advertiser: (id: number) => `advertiser:${id}`,
+  member: (id: number) => `member:${id}`,
+  lineItem: (id: number) => `line-item:${id}`,
+  campaign: (id: number) => `campaign:${id}`,
+  sequence: (type: string) => `seq:${type}`,
 
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
   lastConversion: (userId: string, pixelId: number) => `{u:${userId}}:last-conv:${pixelId}`,

@@ -1,4 +1,5 @@
-import type { AdvertiserDocument, PixelDocument } from "../../src/pixels/pixel-document.js";
+import type { AdvertiserDocument } from "../../src/objects/documents.js";
+import type { PixelDocument } from "../../src/pixels/pixel-document.js";
 
 export function advertiserDocument(
   overrides: Partial<AdvertiserDocument> = {},

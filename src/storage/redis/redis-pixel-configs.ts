@@ -1,5 +1,10 @@
+import type {
+  AdvertiserDocument,
+  CampaignDocument,
+  LineItemDocument,
+  MemberDocument,
+} from "../../objects/documents.js";
 import {
-  type AdvertiserDocument,
   type EdgePixel,
   type PixelDocument,
   type PixelRef,
@@ -40,6 +45,23 @@ export class RedisPixelConfigs implements PixelConfigSource {
  */
 export class RedisPixelWriter {
   constructor(private readonly redis: RedisClient) {}
+
+  /** A new id for an object type, e.g. `nextId("pixel")`. */
+  async nextId(type: "member" | "advertiser" | "line-item" | "campaign" | "pixel"): Promise<number> {
+    return this.redis.incr(keys.sequence(type));
+  }
+
+  async putMember(member: MemberDocument): Promise<void> {
+    await this.redis.set(keys.member(member.id), JSON.stringify(member));
+  }
+
+  async putLineItem(lineItem: LineItemDocument): Promise<void> {
+    await this.redis.set(keys.lineItem(lineItem.id), JSON.stringify(lineItem));
+  }
+
+  async putCampaign(campaign: CampaignDocument): Promise<void> {
+    await this.redis.set(keys.campaign(campaign.id), JSON.stringify(campaign));
+  }
 
   async putAdvertiser(advertiser: AdvertiserDocument): Promise<void> {
     await this.redis.set(keys.advertiser(advertiser.id), JSON.stringify(advertiser));

@@ -1,0 +1,159 @@
+// `npm run seed-demo`: creates a demo member, advertiser, line item, campaign and pixel in the
+// service's Redis (once; a second run reuses them) and prints a tag and beacons to try.
+// `npm run seed-demo -- --show` prints the demo pixel's fire log and conversions.
+import { readConfig } from "../src/config.js";
+import { formatTimestamp } from "../src/conversions/timestamps.js";
+import { chooseRedis } from "../src/node/find-redis.js";
+import { signUrl } from "../src/signing/url-signature.js";
+import { keys } from "../src/storage/keys.js";
+import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
+import { RedisFireLog } from "../src/storage/redis/redis-fire-log.js";
+import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
+import { sharedSigningSecret } from "../src/storage/redis/signing-secret.js";
+
+const DEMO_CODE = "demo-thank-you";
+const config = readConfig(process.env);
+const base = process.env.PUBLIC_URL || `http://127.0.0.1:${config.port}`;
+const choice = await chooseRedis({
+  redisUrl: config.redisUrl,
+  localDir: config.localRedisDir,
+  localPort: config.localRedisPort,
+});
+if (choice.kind === "missing") {
+  console.error(choice.message);
+  process.exit(1);
+}
+const redis = connectRedis({
+  url: choice.url,
+  clusterNodes: config.redisClusterNodes ?? undefined,
+});
+const writer = new RedisPixelWriter(redis);
+
+async function createDemo(): Promise<{
+  pixelId: number;
+  advertiserId: number;
+  lineItemId: number;
+  campaignId: number;
+}> {
+  const now = formatTimestamp(Date.now());
+  const stamps = { created_on: now, last_modified: now };
+  const memberId = await writer.nextId("member");
+  const advertiserId = await writer.nextId("advertiser");
+  const lineItemId = await writer.nextId("line-item");
+  const campaignId = await writer.nextId("campaign");
+  const pixelId = await writer.nextId("pixel");
+  await writer.putMember({ id: memberId, name: "Demo member", ...stamps });
+  await writer.putAdvertiser({
+    id: advertiserId,
+    code: "demo",
+    name: "Demo advertiser",
+    state: "active",
+    member_id: memberId,
+    redirect_domains: ["example.com"],
+    ...stamps,
+  });
+  const lineItemPixel = {
+    id: pixelId,
+    state: "active" as const,
+    post_click_revenue: null,
+    post_view_revenue: null,
+  };
+  await writer.putLineItem({
+    id: lineItemId,
+    code: "demo-li",
+    name: "Demo line item",
+    state: "active",
+    advertiser_id: advertiserId,
+    member_id: memberId,
+    pixels: [lineItemPixel],
+    ...stamps,
+  });
+  await writer.putCampaign({
+    id: campaignId,
+    code: "demo-cp",
+    name: "Demo campaign",
+    state: "active",
+    advertiser_id: advertiserId,
+    member_id: memberId,
+    line_item_id: lineItemId,
+    pixels: [{ id: pixelId, state: "active" }],
+    ...stamps,
+  });
+  await writer.putPixel({
+    id: pixelId,
+    code: DEMO_CODE,
+    name: "Demo thank-you page",
+    state: "active",
+    member_id: memberId,
+    advertiser_id: advertiserId,
+    trigger_type: "hybrid",
+    min_minutes_per_conv: 0,
+    post_view_expire_mins: 1440,
+    post_click_expire_mins: 20160,
+    post_view_value: 1,
+    post_click_value: 10,
+    piggyback_pixels: null,
+    pixel_conversion_event_id: 7,
+    line_items: [{ id: lineItemId, name: "Demo line item", state: "active" }],
+    campaigns: [{ id: campaignId }],
+    ...stamps,
+  });
+  return { pixelId, advertiserId, lineItemId, campaignId };
+}
+
+async function findDemo() {
+  for (
+    let member = 1;
+    member <= Number((await redis.get(keys.sequence("member"))) ?? 0);
+    member++
+  ) {
+    const id = await redis.get(keys.pixelByCode(member, DEMO_CODE));
+    const json = id ? await redis.get(keys.pixel(Number(id))) : null;
+    if (!json) continue;
+    const pixel = JSON.parse(json);
+    const campaignId = pixel.campaigns?.[0]?.id;
+    return {
+      pixelId: pixel.id,
+      advertiserId: pixel.advertiser_id,
+      lineItemId: pixel.line_items[0].id,
+      campaignId,
+    };
+  }
+  return null;
+}
+
+try {
+  const existing = await findDemo();
+  const demo = existing ?? (await createDemo());
+  if (process.argv.includes("--show")) {
+    const log = new RedisFireLog(redis);
+    console.log(`Fires of pixel ${demo.pixelId}, oldest first:`);
+    for (const f of await log.fires(demo.pixelId))
+      console.log(`  ${formatTimestamp(f.ts)} user ${f.user_id}: ${f.reason}`);
+    console.log("Conversions, newest first:");
+    for (const c of await log.conversions(demo.pixelId)) console.log(`  ${JSON.stringify(c)}`);
+  } else {
+    const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
+    const q = `adv=${demo.advertiserId}&li=${demo.lineItemId}&cp=${demo.campaignId}&cr=1`;
+    const imp = await signUrl(secret, `${base}/imp?${q}`);
+    const click = await signUrl(
+      secret,
+      `${base}/click?${q}&redir=${encodeURIComponent("https://example.com/")}`,
+    );
+    console.log(`${existing ? "Found" : "Created"} the demo: advertiser ${demo.advertiserId}, line item ${demo.lineItemId}, campaign ${demo.campaignId}, pixel ${demo.pixelId}.
+
+The tag for the advertiser's thank-you page:
+  <img src="${base}/px?id=${demo.pixelId}&t=2" width="1" height="1" alt="" />
+
+Try it with curl (the cookie jar plays the browser), with \`npm start\` running:
+  curl -s -o /dev/null -c jar -b jar '${imp}'
+  curl -s -o /dev/null -c jar -b jar '${base}/px?id=${demo.pixelId}&t=2&order_id=A-1001&value=49.90'
+  npm run seed-demo -- --show
+
+A signed click (302 to https://example.com/):
+  ${click}`);
+  }
+} finally {
+  await closeRedis(redis);
+  if ("started" in choice) choice.started?.kill();
+}

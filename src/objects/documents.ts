@@ -1,0 +1,53 @@
+/**
+ * The management API's objects as stored in Redis (SPEC section 6 fields). The API owns them;
+ * the edge reads pixels (src/pixels/pixel-document.ts) and advertisers' redirect allowlists.
+ */
+
+export interface MemberDocument {
+  id: number;
+  name: string;
+  created_on: string;
+  last_modified: string;
+}
+
+/** An advertiser as the management API stores it; the edge reads `redirect_domains`. */
+export interface AdvertiserDocument {
+  id: number;
+  code: string | null;
+  name: string;
+  state: "active" | "inactive";
+  member_id: number;
+  redirect_domains: string[] | null;
+  created_on: string;
+  last_modified: string;
+}
+
+export interface LineItemDocument {
+  id: number;
+  code: string | null;
+  name: string;
+  state: "active" | "inactive";
+  advertiser_id: number;
+  member_id: number;
+  pixels: Array<{
+    id: number;
+    state: "active" | "inactive";
+    post_click_revenue: number | null;
+    post_view_revenue: number | null;
+  }>;
+  created_on: string;
+  last_modified: string;
+}
+
+export interface CampaignDocument {
+  id: number;
+  code: string | null;
+  name: string;
+  state: "active" | "inactive";
+  advertiser_id: number;
+  member_id: number;
+  line_item_id: number;
+  pixels: Array<{ id: number; state: "active" | "inactive" }>;
+  created_on: string;
+  last_modified: string;
+}
