@@ -47,7 +47,9 @@ export class RedisPixelWriter {
   constructor(private readonly redis: RedisClient) {}
 
   /** A new id for an object type, e.g. `nextId("pixel")`. */
-  async nextId(type: "member" | "advertiser" | "line-item" | "campaign" | "pixel"): Promise<number> {
+  async nextId(
+    type: "member" | "advertiser" | "line-item" | "campaign" | "pixel",
+  ): Promise<number> {
     return this.redis.incr(keys.sequence(type));
   }
 
