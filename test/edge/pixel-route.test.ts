@@ -20,6 +20,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 beforeEach(async () => {
+  await edge.tasks.drain(); // no write of an earlier test may land after the reset
   await redis.reset();
   edge.pixelCache.invalidate("*");
   const writer = new RedisPixelWriter(redis.client);

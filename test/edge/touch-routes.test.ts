@@ -19,7 +19,10 @@ afterAll(async () => {
   await edge?.close();
   await redis?.stop();
 });
-beforeEach(() => redis.reset());
+beforeEach(async () => {
+  await edge.tasks.drain(); // no write of an earlier test may land after the reset
+  await redis.reset();
+});
 
 async function get(url: string, headers: Record<string, string> = {}, app = edge) {
   const response = await app.app.request(url, { headers });

@@ -1,19 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { startRedisServer } from "../../src/node/find-redis.js";
+import { freePort } from "../../src/node/free-port.js";
 import { closeRedis, connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 export interface TestRedis {
   url: string;

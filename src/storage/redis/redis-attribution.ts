@@ -6,52 +6,88 @@ import type { EdgePixel } from "../../pixels/pixel-document.js";
 import { keys } from "../keys.js";
 import type { AttributionStore } from "../ports.js";
 import type { RedisClient } from "./connect.js";
-import { defineScript } from "./define-script.js";
-import { DECIDE_FIRE_LUA } from "./scripts/decide-fire.js";
+import { defineScript, type ScriptArg } from "./define-script.js";
+import { MicroBatcher } from "./micro-batcher.js";
+import { DECIDE_FIRES_LUA } from "./scripts/decide-fire.js";
+import { bySlot } from "./slot-groups.js";
 import { decodeTouch } from "./touch-member.js";
 
-type ScriptReply = [reason: string, member: string, conversionType: "" | "click" | "view"];
+interface Pending {
+  pixel: EdgePixel;
+  fire: Fire;
+}
 
 /**
- * The attribution rules run inside Redis: one EVALSHA reads the user's touches and repeat
- * state and writes the new state, so concurrent fires of one user cannot double count.
+ * The attribution rules run inside Redis: one EVALSHA reads the users' touches and repeat
+ * state and writes the new state, so concurrent fires of one user cannot double count. Fires
+ * that arrive in the same turn of the event loop share that one call.
  * Callers check ineligibility() first; this handles known users on eligible pixels.
  */
 export class RedisAttributionStore implements AttributionStore {
   private readonly script;
+  private readonly batcher: MicroBatcher<Pending, Decision>;
 
-  constructor(redis: RedisClient) {
-    this.script = defineScript<ScriptReply>(redis, "decideFire", 3, DECIDE_FIRE_LUA);
+  constructor(private readonly redis: RedisClient) {
+    this.script = defineScript<string[]>(redis, "decideFires", DECIDE_FIRES_LUA);
+    this.batcher = new MicroBatcher((items) => this.decideAll(items));
   }
 
-  async decide(pixel: EdgePixel, fire: Fire): Promise<Decision> {
-    const { viewMs, clickMs } = lookbackWindows(pixel);
-    const [reason, member, conversionType] = await this.script(
-      [
+  decide(pixel: EdgePixel, fire: Fire): Promise<Decision> {
+    return this.batcher.add({ pixel, fire });
+  }
+
+  private async decideAll(items: Pending[]): Promise<Decision[]> {
+    const groups = bySlot(this.redis, items, ({ pixel, fire }) =>
+      keys.touches(fire.user_id, pixel.advertiser_id),
+    );
+    const decided = new Map<Pending, Decision>();
+    await Promise.all(
+      groups.map(async (group) => {
+        const reply = await this.callScript(group);
+        for (const [i, item] of group.entries())
+          decided.set(item, toDecision(item, reply.slice(3 * i, 3 * i + 3)));
+      }),
+    );
+    return items.map((item) => decided.get(item) as Decision);
+  }
+
+  private callScript(group: Pending[]): Promise<string[]> {
+    const scriptKeys: string[] = [];
+    const args: ScriptArg[] = [ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS];
+    for (const { pixel, fire } of group) {
+      scriptKeys.push(
         keys.touches(fire.user_id, pixel.advertiser_id),
         keys.lastConversion(fire.user_id, pixel.id),
         keys.orderIds(fire.user_id, pixel.id),
-      ],
-      [
+      );
+      const { viewMs, clickMs } = lookbackWindows(pixel);
+      const lineItems = creditableLineItems(pixel);
+      args.push(
         fire.ts,
         pixel.trigger_type,
         viewMs,
         clickMs,
         pixel.min_minutes_per_conv ?? "",
         fire.order_id ?? "",
-        ORDER_ID_MEMORY_MS,
-        REPEAT_STATE_TTL_MS,
-        ...creditableLineItems(pixel),
-      ],
-    );
-    const touch = decodeTouch(member, fire.user_id, pixel.advertiser_id);
-    if (!touch || conversionType === "")
-      return { attributed: false, counted: false, reason: "no_touch" };
-    const credit = { conversion_type: conversionType, touch };
-    if (reason === "counted") {
-      const revenue = conversionRevenue(pixel, conversionType, fire);
-      return { attributed: true, counted: true, reason, credit, revenue };
+        lineItems.length,
+        ...lineItems,
+      );
     }
-    return { attributed: true, counted: false, reason: reason as UncountedReason, credit };
+    return this.script(scriptKeys, args);
   }
+}
+
+function toDecision({ pixel, fire }: Pending, [reason, member, type]: string[]): Decision {
+  const touch = decodeTouch(member ?? "", fire.user_id, pixel.advertiser_id);
+  if (!touch || (type !== "click" && type !== "view"))
+    return { attributed: false, counted: false, reason: "no_touch" };
+  const credit = {
+    conversion_type: type === "click" ? ("click" as const) : ("view" as const),
+    touch,
+  };
+  if (reason === "counted") {
+    const revenue = conversionRevenue(pixel, credit.conversion_type, fire);
+    return { attributed: true, counted: true, reason, credit, revenue };
+  }
+  return { attributed: true, counted: false, reason: reason as UncountedReason, credit };
 }

@@ -1,10 +1,13 @@
 import { DAY_MS } from "../../attribution/limits.js";
 import type { ConversionRow, FireLogRow } from "../../conversions/log-rows.js";
+import { parseTimestamp } from "../../conversions/timestamps.js";
 import { keys } from "../keys.js";
 import type { FireLog, FireLogReader, TimeRange } from "../ports.js";
 import type { RedisClient } from "./connect.js";
-import { defineScript } from "./define-script.js";
-import { APPEND_FIRE_LUA } from "./scripts/append-fire.js";
+import { defineScript, type ScriptArg } from "./define-script.js";
+import { MicroBatcher } from "./micro-batcher.js";
+import { APPEND_FIRES_LUA } from "./scripts/append-fire.js";
+import { bySlot } from "./slot-groups.js";
 
 export interface FireLogRetention {
   /** Fire log and conversion log rows older than this are trimmed. */
@@ -14,6 +17,26 @@ export interface FireLogRetention {
 }
 
 const HOUR_MS = 3_600_000;
+const hourOf = (ts: number) => Math.floor(ts / HOUR_MS);
+
+interface Entry {
+  fire: FireLogRow;
+  conversion: ConversionRow | null;
+}
+
+/** The report counter increments for a group of fires, in the script's order. */
+function hourlyCounts(entries: Entry[]): number[] {
+  const counts = [entries.length, 0, 0, 0, 0, 0];
+  for (const { fire, conversion } of entries) {
+    if (!fire.attributed) counts[1] = (counts[1] ?? 0) + 1;
+    if (!conversion) continue;
+    const click = conversion.post_click_or_post_view_conv === "click";
+    const at = click ? 3 : 2;
+    counts[at] = (counts[at] ?? 0) + 1;
+    counts[at + 2] = (counts[at + 2] ?? 0) + (conversion.post_click_or_post_view_revenue ?? 0);
+  }
+  return counts;
+}
 const DEFAULT_READ_LIMIT = 1000;
 
 /**
@@ -22,35 +45,48 @@ const DEFAULT_READ_LIMIT = 1000;
  */
 export class RedisFireLog implements FireLog, FireLogReader {
   private readonly script;
+  private readonly batcher: MicroBatcher<Entry, void>;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly retention: FireLogRetention = { logDays: 90, statsDays: 400 },
   ) {
-    this.script = defineScript<number>(redis, "appendFire", 3, APPEND_FIRE_LUA);
+    this.script = defineScript<number>(redis, "appendFires", APPEND_FIRES_LUA);
+    this.batcher = new MicroBatcher((entries) => this.appendAll(entries));
   }
 
-  async append(fire: FireLogRow, conversion: ConversionRow | null): Promise<void> {
-    const pixel = fire.pixel_id ?? "unknown";
-    const oldest = fire.ts - this.retention.logDays * DAY_MS;
-    await this.script(
-      [
-        keys.fireLog(pixel),
-        keys.conversionLog(pixel),
-        keys.hourlyStats(pixel, Math.floor(fire.ts / HOUR_MS)),
-      ],
-      [
-        JSON.stringify(fire),
-        conversion ? JSON.stringify(conversion) : "",
-        fire.ts,
-        Math.max(0, oldest),
-        oldest,
-        Math.ceil((this.retention.statsDays * DAY_MS) / 1000),
-        fire.attributed ? "1" : "0",
-        conversion?.post_click_or_post_view_conv ?? "",
-        conversion?.post_click_or_post_view_revenue ?? "",
-      ],
-    );
+  /** Appends one fire; fires appended in the same turn of the event loop share one call. */
+  append(fire: FireLogRow, conversion: ConversionRow | null): Promise<void> {
+    return this.batcher.add({ fire, conversion });
+  }
+
+  private async appendAll(entries: Entry[]): Promise<void[]> {
+    const groups = new Map<string, Entry[]>();
+    for (const entry of entries) {
+      const key = keys.hourlyStats(entry.fire.pixel_id ?? "unknown", hourOf(entry.fire.ts));
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const parts = bySlot(this.redis, [...groups], ([statsKey]) => statsKey);
+    await Promise.all(parts.map((part) => this.callScript(part)));
+    return entries.map(() => undefined);
+  }
+
+  private callScript(groups: Array<[statsKey: string, entries: Entry[]]>): Promise<number> {
+    const scriptKeys: string[] = [];
+    const args: ScriptArg[] = [Math.ceil((this.retention.statsDays * DAY_MS) / 1000)];
+    for (const [statsKey, entries] of groups) {
+      const pixel = entries[0]?.fire.pixel_id ?? "unknown";
+      scriptKeys.push(keys.fireLog(pixel), keys.conversionLog(pixel), statsKey);
+      const newest = Math.max(...entries.map((e) => e.fire.ts));
+      const oldest = newest - this.retention.logDays * DAY_MS;
+      const conversions = entries.flatMap((e) => (e.conversion ? [e.conversion] : []));
+      const counts = hourlyCounts(entries);
+      args.push(entries.length, conversions.length, Math.max(0, oldest), oldest);
+      for (const { fire } of entries) args.push(JSON.stringify(fire));
+      for (const c of conversions) args.push(parseTimestamp(c.conversion_time), JSON.stringify(c));
+      args.push(...counts);
+    }
+    return this.script(scriptKeys, args);
   }
 
   /** Fires of a pixel in arrival order, oldest first. */
@@ -80,7 +116,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
 
   /** The hourly report counters of a pixel for the hour containing `ts`. */
   async hourlyStats(pixelId: number | "unknown", ts: number): Promise<Record<string, number>> {
-    const hash = await this.redis.hgetall(keys.hourlyStats(pixelId, Math.floor(ts / HOUR_MS)));
+    const hash = await this.redis.hgetall(keys.hourlyStats(pixelId, hourOf(ts)));
     return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)]));
   }
 }

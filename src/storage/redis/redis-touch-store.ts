@@ -19,7 +19,7 @@ export class RedisTouchStore implements TouchStore {
     private readonly redis: RedisClient,
     private readonly clock: () => number = Date.now,
   ) {
-    this.recordScript = defineScript<number>(redis, "recordTouches", 1, RECORD_TOUCH_LUA);
+    this.recordScript = defineScript<number>(redis, "recordTouches", RECORD_TOUCH_LUA);
   }
 
   /** Records touches; one script call per (user, advertiser) history they belong to. */

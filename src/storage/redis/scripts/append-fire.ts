@@ -1,23 +1,41 @@
 /**
- * Appends one fire to its pixel's logs and counters in one step.
+ * Appends a batch of fires to their pixels' logs and hourly counters in one step.
  *
- * KEYS: 1 fire log stream, 2 conversion log zset, 3 hourly stats hash (one pixel's hash tag).
- * ARGV: 1 fire row JSON, 2 conversion row JSON ("" when not counted), 3 conversion time ms,
- *       4 oldest fire log id kept (ms), 5 oldest conversion kept (ms), 6 stats ttl seconds,
- *       7 "1" when attributed, 8 "click"|"view"|"" when counted, 9 revenue ("" = none).
+ * KEYS, 3 per group of fires of one pixel in one hour: fire log stream, conversion log zset,
+ *   hourly stats hash (the pixel's hash tag).
+ * ARGV: 1 stats ttl seconds, then per group: number of fires f, number of conversions c,
+ *   oldest fire log id kept (ms), oldest conversion kept (ms), f fire row JSONs, c pairs of
+ *   (conversion time ms, conversion row JSON), and 6 counter increments: fires,
+ *   unattributed_fires, post_view_convs, post_click_convs, post_view_revenue, post_click_revenue.
  */
-export const APPEND_FIRE_LUA = `
-redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[4], '*', 'row', ARGV[1])
-redis.call('HINCRBY', KEYS[3], 'fires', 1)
-if ARGV[7] ~= '1' then redis.call('HINCRBY', KEYS[3], 'unattributed_fires', 1) end
-if ARGV[2] ~= '' then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[5])
-  redis.call('HINCRBY', KEYS[3], 'post_' .. ARGV[8] .. '_convs', 1)
-  if ARGV[9] ~= '' then
-    redis.call('HINCRBYFLOAT', KEYS[3], 'post_' .. ARGV[8] .. '_revenue', ARGV[9])
+export const APPEND_FIRES_LUA = `
+local counters = {'fires', 'unattributed_fires', 'post_view_convs', 'post_click_convs',
+  'post_view_revenue', 'post_click_revenue'}
+local a, k = 2, 1
+while a <= #ARGV do
+  local fires, convs, minid, minconv = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2], ARGV[a + 3]
+  a = a + 4
+  for i = 1, fires do
+    redis.call('XADD', KEYS[k], 'MINID', '~', minid, '*', 'row', ARGV[a])
+    a = a + 1
   end
+  if convs > 0 then
+    for i = 1, convs do
+      redis.call('ZADD', KEYS[k + 1], ARGV[a], ARGV[a + 1])
+      a = a + 2
+    end
+    redis.call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', '(' .. minconv)
+  end
+  for i = 1, 6 do
+    local by = ARGV[a + i - 1]
+    if by ~= '0' then
+      if i <= 4 then redis.call('HINCRBY', KEYS[k + 2], counters[i], by)
+      else redis.call('HINCRBYFLOAT', KEYS[k + 2], counters[i], by) end
+    end
+  end
+  a = a + 6
+  redis.call('EXPIRE', KEYS[k + 2], ARGV[1])
+  k = k + 3
 end
-redis.call('EXPIRE', KEYS[3], ARGV[6])
-return 1
+return k / 3
 `;
