@@ -45,7 +45,7 @@ const DEFAULT_READ_LIMIT = 1000;
  */
 export class RedisFireLog implements FireLog, FireLogReader {
   private readonly script;
-  private readonly batcher: MicroBatcher<Entry, void>;
+  private readonly batcher: MicroBatcher<Entry, undefined>;
 
   constructor(
     private readonly redis: RedisClient,
@@ -60,7 +60,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
     return this.batcher.add({ fire, conversion });
   }
 
-  private async appendAll(entries: Entry[]): Promise<void[]> {
+  private async appendAll(entries: Entry[]): Promise<undefined[]> {
     const groups = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = keys.hourlyStats(entry.fire.pixel_id ?? "unknown", hourOf(entry.fire.ts));
