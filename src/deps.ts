@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { FireSink } from "./conversions/fire-queue.js";
 import type { EdgeStorage } from "./storage/ports.js";
 
 export interface EdgeSettings {
@@ -19,7 +20,14 @@ export interface AppDeps {
   clock: () => number;
   /** The storage for this request (Workers open a connection per request; Node shares one). */
   storage: (c: Context) => EdgeStorage;
+  /** Where accepted fires go to be attributed and recorded after the response. */
+  fires: (c: Context) => FireSink;
   signingSecret: (c: Context) => Promise<string>;
+  /**
+   * A request header by lower-case name. Node reads the socket's parsed headers: asking Hono
+   * would build a whole Request per hit, which costs more than the rest of /px together.
+   */
+  header: (c: Context, name: string) => string | null;
   /** Keeps work going after the response: `waitUntil` on Workers, a tracked promise on Node. */
   background: (c: Context, work: Promise<unknown>) => void;
   log: Logger;
@@ -28,3 +36,6 @@ export interface AppDeps {
 export const jsonLogger: Logger = (entry) => {
   console.log(JSON.stringify({ time: new Date().toISOString(), ...entry }));
 };
+
+/** The portable header reader (Workers, tests): Hono's own. */
+export const honoHeader = (c: Context, name: string): string | null => c.req.header(name) ?? null;

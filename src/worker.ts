@@ -2,7 +2,8 @@ import type { Context, ExecutionContext } from "hono";
 import { createApp } from "./app.js";
 import { BackgroundTasks } from "./background-tasks.js";
 import { readConfig } from "./config.js";
-import { jsonLogger } from "./deps.js";
+import { FireQueue } from "./conversions/fire-queue.js";
+import { honoHeader, jsonLogger } from "./deps.js";
 import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-configs.js";
 import type { EdgeStorage } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
@@ -32,6 +33,7 @@ export interface WorkerEnv {
  */
 class RequestScope {
   readonly tasks = new BackgroundTasks(jsonLogger);
+  readonly fires: FireQueue;
   readonly redis: RedisClient;
   readonly storage: EdgeStorage;
 
@@ -52,10 +54,12 @@ class RequestScope {
         statsDays: config.statsRetentionDays,
       }),
     };
+    this.fires = new FireQueue(this.storage, jsonLogger);
   }
 
   async finish(): Promise<void> {
     await this.tasks.drain();
+    await this.fires.drain();
     await closeRedis(this.redis);
   }
 }
@@ -83,11 +87,13 @@ function appFor(env: WorkerEnv) {
     },
     clock: Date.now,
     storage: (c) => scopeOf(c).storage,
+    fires: (c) => scopeOf(c).fires,
     signingSecret: async (c) => {
       const scope = scopeOf(c);
       cachedSecret ??= scope.env.SIGNING_SECRET || (await sharedSigningSecret(scope.redis));
       return cachedSecret;
     },
+    header: honoHeader,
     background: (c, work) => scopeOf(c).tasks.track(work),
     log: jsonLogger,
   });

@@ -14,6 +14,7 @@ export interface AcceptedFire extends Fire {
 /** One row of the fire log: every fire, attributed or not (SPEC section 2). */
 export interface FireLogRow {
   id: string;
+  /** Epoch ms. */
   ts: number;
   pixel_id: number | null;
   advertiser_id: number | null;
@@ -28,7 +29,8 @@ export interface FireLogRow {
   line_item_id: number | null;
   campaign_id: number | null;
   creative_id: number | null;
-  imp_time: string | null;
+  /** Time of the credited touch (epoch ms), for attributed fires. */
+  imp_ts: number | null;
 }
 
 /** One row of the conversion log: a counted conversion (SPEC section 4). */
@@ -46,6 +48,13 @@ export interface ConversionRow {
   order_id: string | null;
   external_data: string | null;
   post_click_or_post_view_revenue: number | null;
+}
+
+/** What the fire log keeps of a fire; the conversion log keeps the counted ones too. */
+export interface FireLogEntry {
+  fire: FireLogRow;
+  /** The conversion's revenue when the fire was counted (SPEC 4.5), else null. */
+  revenue: number | null;
 }
 
 /** The fire log row for a fire and its decision (`pixel` null when the pixel is unknown). */
@@ -71,31 +80,25 @@ export function fireLogRow(
     line_item_id: credit?.touch.line_item_id ?? null,
     campaign_id: credit?.touch.campaign_id ?? null,
     creative_id: credit?.touch.creative_id ?? null,
-    imp_time: credit ? formatTimestamp(credit.touch.ts) : null,
+    imp_ts: credit?.touch.ts ?? null,
   };
 }
 
-/** The conversion log row for a counted decision, else null. */
-export function conversionRow(
-  fire: AcceptedFire,
-  pixel: EdgePixel,
-  decision: Decision,
-): ConversionRow | null {
-  if (!decision.counted) return null;
-  const { touch, conversion_type } = decision.credit;
+/** The conversion log's view of a counted fire, in the shape SPEC section 4 lists. */
+export function conversionRow({ fire, revenue }: FireLogEntry): ConversionRow {
   return {
     id: fire.id,
-    pixel_id: pixel.id,
-    advertiser_id: pixel.advertiser_id,
+    pixel_id: fire.pixel_id ?? 0,
+    advertiser_id: fire.advertiser_id ?? 0,
     user_id: fire.user_id,
     conversion_time: formatTimestamp(fire.ts),
-    post_click_or_post_view_conv: conversion_type,
-    line_item_id: touch.line_item_id,
-    campaign_id: touch.campaign_id,
-    creative_id: touch.creative_id,
-    imp_time: formatTimestamp(touch.ts),
+    post_click_or_post_view_conv: fire.conversion_type ?? "view",
+    line_item_id: fire.line_item_id ?? 0,
+    campaign_id: fire.campaign_id,
+    creative_id: fire.creative_id,
+    imp_time: fire.imp_ts === null ? "" : formatTimestamp(fire.imp_ts),
     order_id: fire.order_id,
     external_data: fire.other,
-    post_click_or_post_view_revenue: decision.revenue,
+    post_click_or_post_view_revenue: revenue,
   };
 }

@@ -9,7 +9,7 @@ const page = (title: string, text: string) =>
 /** `GET /optout` stores the opt-out cookie (`uuid2=-1`); `?undo=1` removes it. */
 export function mountOptOutRoute(app: Hono): void {
   app.get("/optout", (c) => {
-    const secure = wantsSecureCookie(new URL(c.req.url));
+    const secure = wantsSecureCookie(c.req.url);
     const undo = c.req.query("undo") === "1";
     const headers = new Headers({
       ...NO_CACHE_HEADERS,

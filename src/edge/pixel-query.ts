@@ -30,27 +30,30 @@ export function parseHttpUrl(text: string | null | undefined): URL | null {
   }
 }
 
-function pixelRef(params: URLSearchParams): PixelRef | null {
-  const id = params.get("id");
-  if (id !== null) return ID.test(id) ? { id: Number(id) } : null;
-  const code = params.get("code");
-  const member = params.get("member");
+/** Decoded query parameters by name, as Hono's `c.req.query()` gives them. */
+export type QueryParams = Readonly<Record<string, string | undefined>>;
+
+function pixelRef(params: QueryParams): PixelRef | null {
+  const id = params.id;
+  if (id !== undefined) return ID.test(id) ? { id: Number(id) } : null;
+  const code = params.code;
+  const member = params.member;
   if (!code || code.length > MAX_CODE_LENGTH || !member || !ID.test(member)) return null;
   return { code, member_id: Number(member) };
 }
 
-export function parsePixelQuery(params: URLSearchParams): PixelQuery {
-  const orderId = params.get("order_id");
-  const value = params.get("value");
-  const other = params.get("other");
+export function parsePixelQuery(params: QueryParams): PixelQuery {
+  const orderId = params.order_id;
+  const value = params.value;
+  const other = params.other;
   return {
     pixel: pixelRef(params),
-    format: params.get("t") === "1" ? "js" : "img",
+    format: params.t === "1" ? "js" : "img",
     orderId: orderId && ORDER_ID.test(orderId) ? orderId : null,
     value: value && VALUE.test(value) ? Number(value) : null,
     other: other
       ? Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null
       : null,
-    redir: parseHttpUrl(params.get("redir")),
+    redir: parseHttpUrl(params.redir),
   };
 }

@@ -1,41 +1,49 @@
 import type { Context, Hono } from "hono";
+import { newFireId } from "../conversions/fire-id.js";
 import type { AcceptedFire } from "../conversions/log-rows.js";
-import { recordFire } from "../conversions/record-fire.js";
 import type { AppDeps } from "../deps.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
 import { pixelAnswer } from "./piggyback-response.js";
-import { parsePixelQuery } from "./pixel-query.js";
+import { type PixelQuery, parsePixelQuery } from "./pixel-query.js";
 import { gifResponse, redirectResponse, scriptResponse } from "./responses.js";
 import { identify, OPTED_OUT, wantsSecureCookie } from "./user-identity.js";
 import { withTimeout } from "./with-timeout.js";
 
 /**
- * `GET /px`: answers at once with the GIF, a redirect or the piggyback script, and records and
- * attributes the fire in the background. No input and no storage failure reaches the browser.
+ * `GET /px`: answers at once with the GIF, a redirect or the piggyback script, and hands the
+ * fire over to be attributed and recorded after the response. No input and no storage failure
+ * reaches the browser.
  */
 export function mountPixelRoute(app: Hono, deps: AppDeps): void {
-  app.get("/px", async (c) => {
-    try {
-      return await answerFire(c, deps);
-    } catch (error) {
+  app.get("/px", (c) => {
+    const fallback = (error: unknown) => {
       deps.log({ level: "error", route: "/px", error: String(error) });
       return c.req.query("t") === "1" ? scriptResponse("") : gifResponse();
+    };
+    try {
+      const response = answerFire(c, deps);
+      return response instanceof Promise ? response.catch(fallback) : response;
+    } catch (error) {
+      return fallback(error);
     }
   });
 }
 
-async function answerFire(c: Context, deps: AppDeps): Promise<Response> {
-  const url = new URL(c.req.url);
-  const query = parsePixelQuery(url.searchParams);
+/**
+ * Synchronous when the pixel config is in the in-process cache (the hot path: no promise, no
+ * timer); otherwise waits at most EDGE_STORAGE_TIMEOUT_MS for it.
+ */
+function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
+  const query = parsePixelQuery(c.req.query());
   const identity = identify({
-    cookieHeader: c.req.header("Cookie") ?? null,
-    gpc: c.req.header("Sec-GPC") ?? null,
+    cookieHeader: deps.header(c, "cookie"),
+    gpc: deps.header(c, "sec-gpc"),
     honorGpc: deps.settings.honorGpc,
-    secureCookie: wantsSecureCookie(url),
+    secureCookie: wantsSecureCookie(c.req.url),
   });
   const optedOut = identity.userId === OPTED_OUT;
   const fire: AcceptedFire = {
-    id: crypto.randomUUID(),
+    id: newFireId(),
     ts: deps.clock(),
     user_id: identity.userId,
     requested_pixel_id: query.pixel && "id" in query.pixel ? query.pixel.id : null,
@@ -44,24 +52,37 @@ async function answerFire(c: Context, deps: AppDeps): Promise<Response> {
     other: optedOut ? null : query.other,
     value: query.value,
   };
+  const fires = deps.fires(c);
+  const respond = (pixel: EdgePixel | null) => answer(query, pixel, identity.setCookie);
 
-  const storage = deps.storage(c);
-  const config: Promise<EdgePixel | null> = query.pixel
-    ? storage.pixels.get(query.pixel)
-    : Promise.resolve(null);
+  const pixels = deps.storage(c).pixels;
+  const cached = query.pixel ? pixels.peek?.(query.pixel) : null;
+  if (cached !== undefined) {
+    fires.record(fire, cached);
+    return respond(cached);
+  }
+  const config = query.pixel ? pixels.get(query.pixel) : Promise.resolve(null);
+  // The fire is recorded once the config arrives, however long after the answer that is.
   deps.background(
     c,
-    config.then((pixel) => recordFire(storage, fire, pixel)),
+    config.then(
+      (pixel) => fires.record(fire, pixel),
+      // Section 8's spool will keep these; until then the loss is at least visible.
+      (error) =>
+        deps.log({ level: "error", msg: "fires not recorded", fires: 1, error: String(error) }),
+    ),
   );
+  return withTimeout(config, deps.settings.storageTimeoutMs, null).then(respond);
+}
 
-  const pixel = await withTimeout(config, deps.settings.storageTimeoutMs, null);
-  const answer = pixelAnswer(query, pixel);
-  switch (answer.kind) {
+function answer(query: PixelQuery, pixel: EdgePixel | null, cookie: string | null): Response {
+  const result = pixelAnswer(query, pixel);
+  switch (result.kind) {
     case "gif":
-      return gifResponse(identity.setCookie);
+      return gifResponse(cookie);
     case "redirect":
-      return redirectResponse(answer.location, identity.setCookie);
+      return redirectResponse(result.location, cookie);
     case "script":
-      return scriptResponse(answer.body, identity.setCookie);
+      return scriptResponse(result.body, cookie);
   }
 }

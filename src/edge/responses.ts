@@ -11,10 +11,11 @@ export const NO_CACHE_HEADERS: Readonly<Record<string, string>> = {
   Expires: "0",
 };
 
-function headers(extra: Record<string, string>, cookie: string | null): Headers {
-  const h = new Headers(NO_CACHE_HEADERS);
-  for (const [name, value] of Object.entries(extra)) h.set(name, value);
-  if (cookie) h.append("Set-Cookie", cookie);
+// Plain objects, not Headers: @hono/node-server writes them straight to the socket, while a
+// Headers instance costs several microseconds per response to build and to read back.
+function headers(extra: Record<string, string>, cookie: string | null): Record<string, string> {
+  const h: Record<string, string> = { ...NO_CACHE_HEADERS, ...extra };
+  if (cookie) h["Set-Cookie"] = cookie;
   return h;
 }
 

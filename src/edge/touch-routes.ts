@@ -8,10 +8,10 @@ import { type Identity, identify, OPTED_OUT, wantsSecureCookie } from "./user-id
 
 function identity(c: Context, deps: AppDeps, url: URL): Identity {
   return identify({
-    cookieHeader: c.req.header("Cookie") ?? null,
-    gpc: c.req.header("Sec-GPC") ?? null,
+    cookieHeader: deps.header(c, "cookie"),
+    gpc: deps.header(c, "sec-gpc"),
     honorGpc: deps.settings.honorGpc,
-    secureCookie: wantsSecureCookie(url),
+    secureCookie: wantsSecureCookie(url.href),
   });
 }
 

@@ -25,12 +25,19 @@ export function newUserId(): string {
   return id && id > 0n ? id.toString() : newUserId();
 }
 
-/** Reads one cookie from a Cookie header without parsing the others. */
+/** Reads one cookie from a Cookie header without splitting the others out. */
 export function readCookie(header: string | undefined | null, name: string): string | null {
   if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  const wanted = `${name}=`;
+  let at = header.indexOf(wanted);
+  while (at !== -1) {
+    let before = at - 1;
+    while (before >= 0 && header[before] === " ") before--;
+    if (before < 0 || header[before] === ";") {
+      const end = header.indexOf(";", at);
+      return header.slice(at + wanted.length, end === -1 ? undefined : end).trim();
+    }
+    at = header.indexOf(wanted, at + 1);
   }
   return null;
 }
@@ -78,8 +85,9 @@ export function clearCookie(secure: boolean): string {
   return userCookie("", 0, secure);
 }
 
+const LOOPBACK_HTTP = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?:[/?#]|$)/i;
+
 /** Secure cookies everywhere but plain http on a loopback host (local development). */
-export function wantsSecureCookie(url: URL): boolean {
-  if (url.protocol === "https:") return true;
-  return !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+export function wantsSecureCookie(url: string): boolean {
+  return !LOOPBACK_HTTP.test(url);
 }

@@ -1,7 +1,9 @@
-import type { Hono } from "hono";
+import type { IncomingMessage } from "node:http";
+import type { Context, Hono } from "hono";
 import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
+import { FireQueue } from "../conversions/fire-queue.js";
 import type { Logger } from "../deps.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
@@ -13,12 +15,23 @@ import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
 
+/** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
+function nodeHeader(c: Context, name: string): string | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name) ?? null; // app.request() in tests has no socket
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
+}
+
 export interface NodeRuntime {
   app: Hono;
   storage: EdgeStorage;
   fireLog: RedisFireLog;
   pixelCache: CachedPixelConfigs;
   tasks: BackgroundTasks;
+  fires: FireQueue;
+  /** Resolves once every accepted fire and touch has been written. */
+  drain(): Promise<void>;
   /** Stops listening for pixel changes and waits for background writes. */
   close(): Promise<void>;
 }
@@ -56,6 +69,7 @@ export async function createNodeRuntime(
     fireLog,
   };
   const tasks = new BackgroundTasks(log);
+  const fires = new FireQueue(storage, log);
   const app = createApp({
     settings: {
       honorGpc: config.honorGpc,
@@ -64,19 +78,28 @@ export async function createNodeRuntime(
     },
     clock,
     storage: () => storage,
+    fires: () => fires,
     signingSecret: () => Promise.resolve(secret),
+    header: nodeHeader,
     background: (_c, work) => tasks.track(work),
     log,
   });
+  // A task may be waiting for a pixel config before it hands its fire to the queue.
+  const drain = async () => {
+    await tasks.drain();
+    await fires.drain();
+  };
   return {
     app,
     storage,
     fireLog,
     pixelCache,
     tasks,
+    fires,
+    drain,
     async close() {
       subscriber.disconnect();
-      await tasks.drain();
+      await drain();
     },
   };
 }

@@ -5,7 +5,7 @@ import type { PixelConfigSource } from "./ports.js";
 export interface CacheOptions {
   /** Longest time a config may be served after it changed, if the change notice is missed. */
   ttlMs: number;
-  /** Most configs held; the least recently used go first. */
+  /** Most configs held; the oldest loaded go first (entries expire after ttlMs anyway). */
   maxEntries: number;
   clock?: () => number;
 }
@@ -32,15 +32,17 @@ export class CachedPixelConfigs implements PixelConfigSource {
   }
 
   get(ref: PixelRef): Promise<EdgePixel | null> {
+    const cached = this.peek(ref);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const key = pixelRefKey(ref);
+    return this.loading.get(key) ?? this.load(key, ref);
+  }
+
+  peek(ref: PixelRef): EdgePixel | null | undefined {
     const key = pixelRefKey(ref);
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > this.clock()) {
-      // Re-inserting keeps Map order = least recently used first.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return Promise.resolve(entry.pixel);
-    }
-    return this.loading.get(key) ?? this.load(key, ref);
+    if (!entry || entry.expiresAt <= this.clock()) return undefined;
+    return entry.pixel;
   }
 
   /** Forgets one pixel (by id, and any code that led to it), or everything with `"*"`. */

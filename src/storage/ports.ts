@@ -1,10 +1,12 @@
 import type { Decision, Fire, Touch } from "../attribution/types.js";
-import type { ConversionRow, FireLogRow } from "../conversions/log-rows.js";
+import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 
 /** Where the edge reads pixel configs from (Redis, a cache in front of it, or Workers KV). */
 export interface PixelConfigSource {
   get(ref: PixelRef): Promise<EdgePixel | null>;
+  /** What an in-process cache already holds (null: known unknown), undefined when it must ask. */
+  peek?(ref: PixelRef): EdgePixel | null | undefined;
 }
 
 /** A user's impressions and clicks, per advertiser, newest first and bounded. */
@@ -13,14 +15,18 @@ export interface TouchStore {
   recent(userId: string, advertiserId: number): Promise<Touch[]>;
 }
 
-/** Decides a fire against the user's history and records what the decision changes, atomically. */
+/**
+ * Decides fires against their users' histories and records what the decisions change,
+ * atomically and in the order given (a later fire of a user sees what an earlier one wrote).
+ */
 export interface AttributionStore {
-  decide(pixel: EdgePixel, fire: Fire): Promise<Decision>;
+  decide(batch: ReadonlyArray<{ pixel: EdgePixel; fire: Fire }>): Promise<Decision[]>;
 }
 
 /** The fire log, the conversion log and the report counters. */
 export interface FireLog {
-  append(fire: FireLogRow, conversion: ConversionRow | null): Promise<void>;
+  /** Appends fires; the counted ones go to the conversion log too. */
+  append(entries: readonly FireLogEntry[]): Promise<void>;
 }
 
 export interface TimeRange {

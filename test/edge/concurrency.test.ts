@@ -42,7 +42,7 @@ describe("concurrent fires", () => {
         }),
       ),
     );
-    await Promise.all(edges.map((e) => e.tasks.drain()));
+    await Promise.all(edges.map((e) => e.drain()));
 
     expect(responses.every((r) => r?.status === 200)).toBe(true);
     const fireLog = edges[0]?.fireLog;

@@ -24,7 +24,7 @@ function edgePixel(piggybacks: PiggybackPixel[], redirectDomains: string[] = [])
 
 const img = (url: string): PiggybackPixel => ({ pixel_type: "img", url });
 const js = (url: string): PiggybackPixel => ({ pixel_type: "js", url });
-const query = (q: string) => parsePixelQuery(new URLSearchParams(q));
+const query = (q: string) => parsePixelQuery(Object.fromEntries(new URLSearchParams(q)));
 
 /** Runs a piggyback script against a stand-in DOM and returns what it loaded. */
 function load(script: string): { scripts: string[]; images: string[] } {

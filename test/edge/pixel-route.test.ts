@@ -20,7 +20,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 beforeEach(async () => {
-  await edge.tasks.drain(); // no write of an earlier test may land after the reset
+  await edge.drain(); // no write of an earlier test may land after the reset
   await redis.reset();
   edge.pixelCache.invalidate("*");
   const writer = new RedisPixelWriter(redis.client);
@@ -30,7 +30,7 @@ beforeEach(async () => {
 
 async function fire(path: string, headers: Record<string, string> = {}) {
   const response = await edge.app.request(`https://px.example${path}`, { headers });
-  await edge.tasks.drain();
+  await edge.drain();
   return response;
 }
 
@@ -237,7 +237,7 @@ describe("opting out", () => {
       await ignoring.app.request("https://px.example/px?id=37", {
         headers: { Cookie: "uuid2=555", "Sec-GPC": "1" },
       });
-      await ignoring.tasks.drain();
+      await ignoring.drain();
     } finally {
       await ignoring.close();
     }

@@ -20,13 +20,13 @@ afterAll(async () => {
   await redis?.stop();
 });
 beforeEach(async () => {
-  await edge.tasks.drain(); // no write of an earlier test may land after the reset
+  await edge.drain(); // no write of an earlier test may land after the reset
   await redis.reset();
 });
 
 async function get(url: string, headers: Record<string, string> = {}, app = edge) {
   const response = await app.app.request(url, { headers });
-  await app.tasks.drain();
+  await app.drain();
   return response;
 }
 const touchesOf = (user: string) => new RedisTouchStore(redis.client).recent(user, 2);

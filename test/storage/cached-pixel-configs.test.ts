@@ -52,17 +52,17 @@ describe("the in-process pixel config cache", () => {
     expect(await reads()).toBe(1);
   });
 
-  it("holds at most maxEntries, dropping the least recently used", async () => {
+  it("holds at most maxEntries, dropping the oldest loaded", async () => {
     const pixels = cache(5_000, 2);
     await pixels.get({ id: 1 });
     await pixels.get({ id: 2 });
-    await pixels.get({ id: 1 });
     await pixels.get({ id: 3 });
     expect(pixels.size).toBe(2);
     await resetCommandStats(redis.client);
-    await pixels.get({ id: 1 });
-    expect(await reads()).toBe(0);
+    await pixels.get({ id: 3 });
     await pixels.get({ id: 2 });
+    expect(await reads()).toBe(0);
+    await pixels.get({ id: 1 });
     expect(await reads()).toBe(2);
   });
 

@@ -7,7 +7,6 @@ import { keys } from "../keys.js";
 import type { AttributionStore } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
-import { MicroBatcher } from "./micro-batcher.js";
 import { DECIDE_FIRES_LUA } from "./scripts/decide-fire.js";
 import { bySlot } from "./slot-groups.js";
 import { decodeTouch } from "./touch-member.js";
@@ -19,24 +18,18 @@ interface Pending {
 
 /**
  * The attribution rules run inside Redis: one EVALSHA reads the users' touches and repeat
- * state and writes the new state, so concurrent fires of one user cannot double count. Fires
- * that arrive in the same turn of the event loop share that one call.
+ * state and writes the new state, so concurrent fires of one user cannot double count. A
+ * batch takes one call (one per hash slot on Cluster).
  * Callers check ineligibility() first; this handles known users on eligible pixels.
  */
 export class RedisAttributionStore implements AttributionStore {
   private readonly script;
-  private readonly batcher: MicroBatcher<Pending, Decision>;
 
   constructor(private readonly redis: RedisClient) {
     this.script = defineScript<string[]>(redis, "decideFires", DECIDE_FIRES_LUA);
-    this.batcher = new MicroBatcher((items) => this.decideAll(items));
   }
 
-  decide(pixel: EdgePixel, fire: Fire): Promise<Decision> {
-    return this.batcher.add({ pixel, fire });
-  }
-
-  private async decideAll(items: Pending[]): Promise<Decision[]> {
+  async decide(items: readonly Pending[]): Promise<Decision[]> {
     const groups = bySlot(this.redis, items, ({ pixel, fire }) =>
       keys.touches(fire.user_id, pixel.advertiser_id),
     );
@@ -51,7 +44,7 @@ export class RedisAttributionStore implements AttributionStore {
     return items.map((item) => decided.get(item) as Decision);
   }
 
-  private callScript(group: Pending[]): Promise<string[]> {
+  private callScript(group: readonly Pending[]): Promise<string[]> {
     const scriptKeys: string[] = [];
     const args: ScriptArg[] = [ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS];
     for (const { pixel, fire } of group) {

@@ -1,11 +1,15 @@
 import { DAY_MS } from "../../attribution/limits.js";
-import type { ConversionRow, FireLogRow } from "../../conversions/log-rows.js";
-import { parseTimestamp } from "../../conversions/timestamps.js";
+import {
+  type ConversionRow,
+  conversionRow,
+  type FireLogEntry,
+  type FireLogRow,
+} from "../../conversions/log-rows.js";
 import { keys } from "../keys.js";
 import type { FireLog, FireLogReader, TimeRange } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
-import { MicroBatcher } from "./micro-batcher.js";
+import { decodeConversion, decodeFireRow, encodeConversion, encodeFireRow } from "./row-codec.js";
 import { APPEND_FIRES_LUA } from "./scripts/append-fire.js";
 import { bySlot } from "./slot-groups.js";
 
@@ -19,21 +23,17 @@ export interface FireLogRetention {
 const HOUR_MS = 3_600_000;
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS);
 
-interface Entry {
-  fire: FireLogRow;
-  conversion: ConversionRow | null;
-}
+type Entry = FireLogEntry;
 
 /** The report counter increments for a group of fires, in the script's order. */
-function hourlyCounts(entries: Entry[]): number[] {
+function hourlyCounts(entries: readonly Entry[]): number[] {
   const counts = [entries.length, 0, 0, 0, 0, 0];
-  for (const { fire, conversion } of entries) {
+  for (const { fire, revenue } of entries) {
     if (!fire.attributed) counts[1] = (counts[1] ?? 0) + 1;
-    if (!conversion) continue;
-    const click = conversion.post_click_or_post_view_conv === "click";
-    const at = click ? 3 : 2;
+    if (!fire.counted) continue;
+    const at = fire.conversion_type === "click" ? 3 : 2;
     counts[at] = (counts[at] ?? 0) + 1;
-    counts[at + 2] = (counts[at + 2] ?? 0) + (conversion.post_click_or_post_view_revenue ?? 0);
+    counts[at + 2] = (counts[at + 2] ?? 0) + (revenue ?? 0);
   }
   return counts;
 }
@@ -41,34 +41,29 @@ const DEFAULT_READ_LIMIT = 1000;
 
 /**
  * Per pixel: the fire log (a stream), the conversion log (a sorted set by conversion time)
- * and hourly counters for reports, all written by one script call per fire.
+ * and hourly counters for reports, written by one script call per batch of fires.
  */
 export class RedisFireLog implements FireLog, FireLogReader {
   private readonly script;
-  private readonly batcher: MicroBatcher<Entry, undefined>;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly retention: FireLogRetention = { logDays: 90, statsDays: 400 },
   ) {
     this.script = defineScript<number>(redis, "appendFires", APPEND_FIRES_LUA);
-    this.batcher = new MicroBatcher((entries) => this.appendAll(entries));
   }
 
-  /** Appends one fire; fires appended in the same turn of the event loop share one call. */
-  append(fire: FireLogRow, conversion: ConversionRow | null): Promise<void> {
-    return this.batcher.add({ fire, conversion });
-  }
-
-  private async appendAll(entries: Entry[]): Promise<undefined[]> {
+  /** Appends a batch of fires in one call (one per hash slot on Cluster). */
+  async append(entries: readonly Entry[]): Promise<void> {
     const groups = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = keys.hourlyStats(entry.fire.pixel_id ?? "unknown", hourOf(entry.fire.ts));
-      groups.set(key, [...(groups.get(key) ?? []), entry]);
+      const group = groups.get(key);
+      if (group) group.push(entry);
+      else groups.set(key, [entry]);
     }
     const parts = bySlot(this.redis, [...groups], ([statsKey]) => statsKey);
     await Promise.all(parts.map((part) => this.callScript(part)));
-    return entries.map(() => undefined);
   }
 
   private callScript(groups: Array<[statsKey: string, entries: Entry[]]>): Promise<number> {
@@ -79,12 +74,12 @@ export class RedisFireLog implements FireLog, FireLogReader {
       scriptKeys.push(keys.fireLog(pixel), keys.conversionLog(pixel), statsKey);
       const newest = Math.max(...entries.map((e) => e.fire.ts));
       const oldest = newest - this.retention.logDays * DAY_MS;
-      const conversions = entries.flatMap((e) => (e.conversion ? [e.conversion] : []));
-      const counts = hourlyCounts(entries);
-      args.push(entries.length, conversions.length, Math.max(0, oldest), oldest);
-      for (const { fire } of entries) args.push(JSON.stringify(fire));
-      for (const c of conversions) args.push(parseTimestamp(c.conversion_time), JSON.stringify(c));
-      args.push(...counts);
+      const rows = entries.map((e) => encodeFireRow(e.fire));
+      const counted = entries.filter((e) => e.fire.counted).length;
+      args.push(entries.length, counted, Math.max(0, oldest), oldest, ...rows);
+      for (const [i, { fire, revenue }] of entries.entries())
+        if (fire.counted) args.push(fire.ts, encodeConversion(rows[i] ?? "", revenue));
+      args.push(...hourlyCounts(entries));
     }
     return this.script(scriptKeys, args);
   }
@@ -98,7 +93,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
       "COUNT",
       range.limit ?? DEFAULT_READ_LIMIT,
     );
-    return entries.map(([, fields]) => JSON.parse(fields[1] ?? "null") as FireLogRow);
+    return entries.map(([, fields]) => decodeFireRow(fields[1] ?? "[]"));
   }
 
   /** Counted conversions of a pixel, newest first. */
@@ -111,7 +106,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
       0,
       range.limit ?? DEFAULT_READ_LIMIT,
     );
-    return rows.map((row) => JSON.parse(row) as ConversionRow);
+    return rows.map((row) => conversionRow(decodeConversion(row)));
   }
 
   /** The hourly report counters of a pixel for the hour containing `ts`. */

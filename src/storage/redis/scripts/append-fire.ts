@@ -4,8 +4,8 @@
  * KEYS, 3 per group of fires of one pixel in one hour: fire log stream, conversion log zset,
  *   hourly stats hash (the pixel's hash tag).
  * ARGV: 1 stats ttl seconds, then per group: number of fires f, number of conversions c,
- *   oldest fire log id kept (ms), oldest conversion kept (ms), f fire row JSONs, c pairs of
- *   (conversion time ms, conversion row JSON), and 6 counter increments: fires,
+ *   oldest fire log id kept (ms), oldest conversion kept (ms), f fire rows, c pairs of
+ *   (conversion time ms, conversion member) (encodings: src/storage/redis/row-codec.ts), and 6 counter increments: fires,
  *   unattributed_fires, post_view_convs, post_click_convs, post_view_revenue, post_click_revenue.
  */
 export const APPEND_FIRES_LUA = `

@@ -1,0 +1,41 @@
+import { ineligibility } from "../attribution/eligibility.js";
+import type { Decision } from "../attribution/types.js";
+import type { EdgePixel } from "../pixels/pixel-document.js";
+import type { AttributionStore, FireLog } from "../storage/ports.js";
+import { type AcceptedFire, type FireLogEntry, type FireLogRow, fireLogRow } from "./log-rows.js";
+
+export interface FireToRecord {
+  fire: AcceptedFire;
+  /** The pixel's config, or null when no pixel answers to what the browser asked for. */
+  pixel: EdgePixel | null;
+}
+
+/**
+ * Attributes and records a batch of fires, in order: one call to the attribution store for
+ * the fires whose history can matter (known users on eligible pixels) and one to the fire log.
+ */
+export async function recordFires(
+  storage: { attribution: AttributionStore; fireLog: FireLog },
+  batch: readonly FireToRecord[],
+): Promise<FireLogRow[]> {
+  const decisions: Array<Decision | null> = batch.map(({ fire, pixel }) => {
+    const reason = pixel ? ineligibility(pixel, fire) : null;
+    return reason ? { attributed: false, counted: false, reason } : null;
+  });
+  const toDecide = batch.flatMap((item, i) =>
+    item.pixel && !decisions[i] ? [{ index: i, pixel: item.pixel, fire: item.fire }] : [],
+  );
+  if (toDecide.length > 0) {
+    const decided = await storage.attribution.decide(toDecide);
+    for (const [j, { index }] of toDecide.entries()) decisions[index] = decided[j] ?? null;
+  }
+  const entries: FireLogEntry[] = batch.map(({ fire, pixel }, i) => {
+    const decision = decisions[i] ?? null;
+    return {
+      fire: fireLogRow(fire, pixel, decision),
+      revenue: decision?.counted ? decision.revenue : null,
+    };
+  });
+  await storage.fireLog.append(entries);
+  return entries.map((e) => e.fire);
+}
