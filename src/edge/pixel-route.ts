@@ -16,17 +16,19 @@ import { withTimeout } from "./with-timeout.js";
  */
 export function mountPixelRoute(app: Hono, deps: AppDeps): void {
   app.get("/px", (c) => {
-    const fallback = (error: unknown) => {
-      deps.log({ level: "error", route: "/px", error: String(error) });
-      return c.req.query("t") === "1" ? scriptResponse("") : gifResponse();
-    };
     try {
       const response = answerFire(c, deps);
-      return response instanceof Promise ? response.catch(fallback) : response;
+      return response instanceof Promise ? response.catch((e) => failSafe(c, deps, e)) : response;
     } catch (error) {
-      return fallback(error);
+      return failSafe(c, deps, error);
     }
   });
+}
+
+/** Whatever went wrong, the browser still gets its GIF or an empty script. */
+function failSafe(c: Context, deps: AppDeps, error: unknown): Response {
+  deps.log({ level: "error", route: "/px", error: String(error) });
+  return c.req.query("t") === "1" ? scriptResponse("") : gifResponse();
 }
 
 /**
@@ -53,13 +55,11 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
     value: query.value,
   };
   const fires = deps.fires(c);
-  const respond = (pixel: EdgePixel | null) => answer(query, pixel, identity.setCookie);
-
   const pixels = deps.storage(c).pixels;
   const cached = query.pixel ? pixels.peek?.(query.pixel) : null;
   if (cached !== undefined) {
     fires.record(fire, cached);
-    return respond(cached);
+    return answer(query, cached, identity.setCookie);
   }
   const config = query.pixel ? pixels.get(query.pixel) : Promise.resolve(null);
   // The fire is recorded once the config arrives, however long after the answer that is.
@@ -72,7 +72,9 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
         deps.log({ level: "error", msg: "fires not recorded", fires: 1, error: String(error) }),
     ),
   );
-  return withTimeout(config, deps.settings.storageTimeoutMs, null).then(respond);
+  return withTimeout(config, deps.settings.storageTimeoutMs, null).then((pixel) =>
+    answer(query, pixel, identity.setCookie),
+  );
 }
 
 function answer(query: PixelQuery, pixel: EdgePixel | null, cookie: string | null): Response {
