@@ -156,7 +156,11 @@ describe("GET /px", () => {
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("image/gif");
     }
-    expect((await edge.fireLog.fires(999))[0]).toMatchObject({ reason: "unknown_pixel" });
+    expect(await edge.fireLog.fires(999)).toEqual([]);
+    expect((await edge.fireLog.fires("unknown"))[0]).toMatchObject({
+      pixel_id: 999,
+      reason: "unknown_pixel",
+    });
     expect((await edge.fireLog.fires(38))[0]).toMatchObject({ reason: "inactive_pixel" });
   });
 

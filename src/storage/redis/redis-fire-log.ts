@@ -25,6 +25,13 @@ const hourOf = (ts: number) => Math.floor(ts / HOUR_MS);
 
 type Entry = FireLogEntry;
 
+/**
+ * Whose logs a fire goes to. Fires of pixels that do not exist share one log, so ids made up
+ * by anyone on the internet cannot create keys.
+ */
+const logOwner = (fire: FireLogRow): number | "unknown" =>
+  fire.reason === "unknown_pixel" || fire.pixel_id === null ? "unknown" : fire.pixel_id;
+
 /** The report counter increments for a group of fires, in the script's order. */
 function hourlyCounts(entries: readonly Entry[]): number[] {
   const counts = [entries.length, 0, 0, 0, 0, 0];
@@ -57,7 +64,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
   async append(entries: readonly Entry[]): Promise<void> {
     const groups = new Map<string, Entry[]>();
     for (const entry of entries) {
-      const key = keys.hourlyStats(entry.fire.pixel_id ?? "unknown", hourOf(entry.fire.ts));
+      const key = keys.hourlyStats(logOwner(entry.fire), hourOf(entry.fire.ts));
       const group = groups.get(key);
       if (group) group.push(entry);
       else groups.set(key, [entry]);
@@ -70,7 +77,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
     const scriptKeys: string[] = [];
     const args: ScriptArg[] = [Math.ceil((this.retention.statsDays * DAY_MS) / 1000)];
     for (const [statsKey, entries] of groups) {
-      const pixel = entries[0]?.fire.pixel_id ?? "unknown";
+      const pixel = entries[0] ? logOwner(entries[0].fire) : "unknown";
       scriptKeys.push(keys.fireLog(pixel), keys.conversionLog(pixel), statsKey);
       const newest = Math.max(...entries.map((e) => e.fire.ts));
       const oldest = newest - this.retention.logDays * DAY_MS;
@@ -84,7 +91,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
     return this.script(scriptKeys, args);
   }
 
-  /** Fires of a pixel in arrival order, oldest first. */
+  /** Fires of a pixel in the order they were logged (batches may interleave; rows carry `ts`). */
   async fires(pixelId: number | "unknown", range: TimeRange = {}): Promise<FireLogRow[]> {
     const entries = await this.redis.xrange(
       keys.fireLog(pixelId),

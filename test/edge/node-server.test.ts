@@ -1,0 +1,72 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { startNodeEdge } from "../helpers/node-edge.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+
+// Over a real socket, as src/server.ts serves it: headers come off the IncomingMessage there.
+let redis: TestRedis;
+let edge: Awaited<ReturnType<typeof startNodeEdge>>;
+let server: ReturnType<typeof serve>;
+let base = "";
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  edge = await startNodeEdge(redis.url);
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: edge.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const writer = new RedisPixelWriter(redis.client);
+  await writer.putAdvertiser(advertiserDocument());
+  await writer.putPixel(pixelDocument());
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await edge?.close();
+  await redis?.stop();
+});
+
+describe("the Node server", () => {
+  it("reads the uuid2 cookie and Sec-GPC from the socket and attributes the fire", async () => {
+    await new RedisTouchStore(redis.client).record([
+      {
+        type: "imp",
+        user_id: "4242",
+        advertiser_id: 2,
+        line_item_id: 382,
+        campaign_id: 1,
+        creative_id: 1,
+        ts: Date.now() - 60_000,
+      },
+    ]);
+    const first = await fetch(`${base}/px?id=37&t=2`, {
+      headers: { Cookie: "other=1; uuid2=4242" },
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("set-cookie")).toBeNull();
+    expect(Buffer.from(await first.arrayBuffer()).length).toBe(43);
+    const gpc = await fetch(`${base}/px?id=37`, {
+      headers: { Cookie: "uuid2=4242", "Sec-GPC": "1" },
+    });
+    await gpc.arrayBuffer();
+    await edge.drain();
+    // Separate batches may reach the log in either order.
+    const rows = (await edge.fireLog.fires(37)).map((f) => [f.user_id, f.reason]);
+    expect(rows.sort()).toEqual([
+      ["-1", "unknown_user"],
+      ["4242", "counted"],
+    ]);
+  });
+
+  it("gives a cookie-less browser a uuid2 over plain http on loopback, without Secure", async () => {
+    const response = await fetch(`${base}/px?id=37`);
+    await response.arrayBuffer();
+    expect(response.headers.get("set-cookie")).toMatch(
+      /^uuid2=\d+; Max-Age=7776000; Path=\/; SameSite=Lax; HttpOnly$/,
+    );
+  });
+});
