@@ -29,7 +29,13 @@ export function connectRedis(options: RedisOptions): RedisClient {
       const [host, port] = hostPort.trim().split(":");
       return { host: host || "127.0.0.1", port: Number(port) || 6379 };
     });
-    return new Cluster(nodes, { enableAutoPipelining: true, redisOptions: common });
+    // No auto-pipelining on Cluster: ioredis groups a pipeline by the slot of a command's first
+    // argument, which for our scripts is the key count, and would mix slots in one pipeline.
+    // Fires are batched per slot by the stores anyway.
+    return new Cluster(nodes, {
+      enableAutoPipelining: false,
+      redisOptions: { ...common, enableAutoPipelining: false },
+    });
   }
   return new Redis(options.url ?? "redis://127.0.0.1:6379", common);
 }
