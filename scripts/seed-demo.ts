@@ -3,10 +3,9 @@
 // `npm run seed-demo -- --show` prints the demo pixel's fire log and conversions.
 import { readConfig } from "../src/config.js";
 import { formatTimestamp } from "../src/conversions/timestamps.js";
-import { chooseRedis } from "../src/node/find-redis.js";
+import { openRedisOrExit } from "../src/node/open-redis.js";
 import { signUrl } from "../src/signing/url-signature.js";
 import { keys } from "../src/storage/keys.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { RedisFireLog } from "../src/storage/redis/redis-fire-log.js";
 import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
 import { sharedSigningSecret } from "../src/storage/redis/signing-secret.js";
@@ -14,19 +13,8 @@ import { sharedSigningSecret } from "../src/storage/redis/signing-secret.js";
 const DEMO_CODE = "demo-thank-you";
 const config = readConfig(process.env);
 const base = process.env.PUBLIC_URL || `http://127.0.0.1:${config.port}`;
-const choice = await chooseRedis({
-  redisUrl: config.redisUrl,
-  localDir: config.localRedisDir,
-  localPort: config.localRedisPort,
-});
-if (choice.kind === "missing") {
-  console.error(choice.message);
-  process.exit(1);
-}
-const redis = connectRedis({
-  url: choice.url,
-  clusterNodes: config.redisClusterNodes ?? undefined,
-});
+const opened = await openRedisOrExit(config);
+const redis = opened.redis;
 const writer = new RedisPixelWriter(redis);
 
 async function createDemo(): Promise<{
@@ -154,6 +142,5 @@ A signed click (302 to https://example.com/):
   ${click}`);
   }
 } finally {
-  await closeRedis(redis);
-  if ("started" in choice) choice.started?.kill();
+  await opened.close();
 }

@@ -1,30 +1,15 @@
 import { serve } from "@hono/node-server";
 import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
-import { chooseRedis } from "./node/find-redis.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
-import { closeRedis, connectRedis } from "./storage/redis/connect.js";
+import { openRedisOrExit } from "./node/open-redis.js";
 
 // The Node entry: builds the dependencies from the environment and serves the app.
 const log = jsonLogger;
 const config = readConfig(process.env);
 
-const choice = config.redisClusterNodes
-  ? ({ kind: "configured", url: "" } as const)
-  : await chooseRedis({
-      redisUrl: config.redisUrl,
-      localDir: config.localRedisDir,
-      localPort: config.localRedisPort,
-    });
-if (choice.kind === "missing") {
-  console.error(choice.message);
-  process.exit(1);
-}
-const privateRedis = "started" in choice ? choice.started : undefined;
-const redis = connectRedis({
-  url: choice.url,
-  clusterNodes: config.redisClusterNodes ?? undefined,
-});
+const opened = await openRedisOrExit(config);
+const redis = opened.redis;
 redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
 
 const runtime = await createNodeRuntime(config, redis, log);
@@ -34,9 +19,9 @@ const server = serve(
     log({
       level: "info",
       msg: `listening on http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${info.port}`,
-      redis: config.redisClusterNodes ? "cluster" : choice.kind,
+      redis: opened.source,
     });
-    if (privateRedis)
+    if (opened.privateServer)
       log({
         level: "info",
         msg: `started a private redis-server, data in ${config.localRedisDir}/`,
@@ -56,8 +41,7 @@ async function stop(signal: string): Promise<void> {
   log({ level: "info", msg: `${signal}: finishing background writes` });
   server.close();
   await runtime.close();
-  await closeRedis(redis);
-  privateRedis?.kill();
+  await opened.close();
   process.exit(0);
 }
 process.on("SIGINT", () => void stop("SIGINT"));

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
@@ -20,19 +18,8 @@ afterAll(async () => {
 
 describe("concurrent fires", () => {
   it("50 simultaneous fires of one user and pixel (min_minutes_per_conv null) count one conversion", async () => {
-    const writer = new RedisPixelWriter(redis.client);
-    await writer.putAdvertiser(advertiserDocument());
-    await writer.putPixel(pixelDocument({ min_minutes_per_conv: null }));
-    await new RedisTouchStore(redis.client).record([
-      {
-        type: "click",
-        user_id: "555",
-        advertiser_id: 2,
-        line_item_id: 382,
-        campaign_id: 1,
-        creative_id: 1,
-        ts: Date.now() - 60_000,
-      },
+    await seedPixelAndTouches(redis.client, { min_minutes_per_conv: null }, [
+      touchOf("click", "555", Date.now() - 60_000),
     ]);
 
     const responses = await Promise.all(

@@ -1,41 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
-import { startNodeEdge } from "../helpers/node-edge.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { startNodeEdge, useNodeEdge } from "../helpers/node-edge.js";
 
-let redis: TestRedis;
-let edge: Awaited<ReturnType<typeof startNodeEdge>>;
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const MIN = 60_000;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  edge = await startNodeEdge(redis.url, {}, () => NOW);
-});
-afterAll(async () => {
-  await edge?.close();
-  await redis?.stop();
-});
+const fixture = useNodeEdge(() => NOW);
 beforeEach(async () => {
-  await edge.drain(); // no write of an earlier test may land after the reset
-  await redis.reset();
-  edge.pixelCache.invalidate("*");
-  const writer = new RedisPixelWriter(redis.client);
+  fixture.edge.pixelCache.invalidate("*");
+  const writer = new RedisPixelWriter(fixture.redis.client);
   await writer.putAdvertiser(advertiserDocument());
   await writer.putPixel(pixelDocument());
 });
 
 async function fire(path: string, headers: Record<string, string> = {}) {
-  const response = await edge.app.request(`https://px.example${path}`, { headers });
-  await edge.drain();
+  const response = await fixture.edge.app.request(`https://px.example${path}`, { headers });
+  await fixture.edge.drain();
   return response;
 }
 
 async function click(userId: string, minutesAgo: number, lineItem = 382) {
-  await new RedisTouchStore(redis.client).record([
+  await new RedisTouchStore(fixture.redis.client).record([
     {
       type: "click",
       user_id: userId,
@@ -79,9 +66,9 @@ describe("GET /px", () => {
   });
 
   it("drops Secure only for plain http on a loopback host", async () => {
-    const local = await edge.app.request("http://127.0.0.1:8080/px?id=37");
+    const local = await fixture.edge.app.request("http://127.0.0.1:8080/px?id=37");
     expect(local.headers.get("set-cookie")).not.toContain("Secure");
-    const proxied = await edge.app.request("http://px.example/px?id=37");
+    const proxied = await fixture.edge.app.request("http://px.example/px?id=37");
     expect(proxied.headers.get("set-cookie")).toContain("Secure; SameSite=None");
   });
 
@@ -91,7 +78,7 @@ describe("GET /px", () => {
       Cookie: "uuid2=555",
     });
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect(await edge.fireLog.conversions(37)).toEqual([
+    expect(await fixture.edge.fireLog.conversions(37)).toEqual([
       {
         id: expect.any(String),
         pixel_id: 37,
@@ -108,7 +95,7 @@ describe("GET /px", () => {
         post_click_or_post_view_revenue: 49.9,
       },
     ]);
-    const [row] = await edge.fireLog.fires(37);
+    const [row] = await fixture.edge.fireLog.fires(37);
     expect(row).toMatchObject({
       user_id: "555",
       counted: true,
@@ -120,10 +107,10 @@ describe("GET /px", () => {
   it("finds the pixel by code and member, and not under another member", async () => {
     await click("555", 5);
     await fire("/px?code=thanks&member=1", { Cookie: "uuid2=555" });
-    expect(await edge.fireLog.conversions(37)).toHaveLength(1);
+    expect(await fixture.edge.fireLog.conversions(37)).toHaveLength(1);
     const other = await fire("/px?code=thanks&member=2", { Cookie: "uuid2=555" });
     expect(other.status).toBe(200);
-    const [unknown] = await edge.fireLog.fires("unknown");
+    const [unknown] = await fixture.edge.fireLog.fires("unknown");
     expect(unknown).toMatchObject({ pixel_id: null, reason: "unknown_pixel" });
   });
 
@@ -133,14 +120,14 @@ describe("GET /px", () => {
     await click("555", 5);
     await fire("/px?id=37", { Cookie: "uuid2=555" });
     await fire("/px?id=37", { Cookie: "uuid2=555" });
-    const rows = await edge.fireLog.fires(37);
+    const rows = await fixture.edge.fireLog.fires(37);
     expect(rows.map((r) => [r.user_id, r.reason])).toEqual([
       ["0", "unknown_user"],
       ["777", "no_touch"],
       ["555", "counted"],
       ["555", "repeat_user"],
     ]);
-    expect(await edge.fireLog.hourlyStats(37, NOW)).toEqual({
+    expect(await fixture.edge.fireLog.hourlyStats(37, NOW)).toEqual({
       fires: 4,
       unattributed_fires: 2,
       post_click_convs: 1,
@@ -149,19 +136,21 @@ describe("GET /px", () => {
   });
 
   it("answers an unknown or inactive pixel with the GIF and logs the fire", async () => {
-    await new RedisPixelWriter(redis.client).putPixel(pixelDocument({ id: 38, state: "inactive" }));
+    await new RedisPixelWriter(fixture.redis.client).putPixel(
+      pixelDocument({ id: 38, state: "inactive" }),
+    );
     await click("555", 5);
     for (const path of ["/px?id=999", "/px?id=38"]) {
       const response = await fire(path, { Cookie: "uuid2=555" });
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("image/gif");
     }
-    expect(await edge.fireLog.fires(999)).toEqual([]);
-    expect((await edge.fireLog.fires("unknown"))[0]).toMatchObject({
+    expect(await fixture.edge.fireLog.fires(999)).toEqual([]);
+    expect((await fixture.edge.fireLog.fires("unknown"))[0]).toMatchObject({
       pixel_id: 999,
       reason: "unknown_pixel",
     });
-    expect((await edge.fireLog.fires(38))[0]).toMatchObject({ reason: "inactive_pixel" });
+    expect((await fixture.edge.fireLog.fires(38))[0]).toMatchObject({ reason: "inactive_pixel" });
   });
 
   it.each([
@@ -187,7 +176,7 @@ describe("GET /px", () => {
       `/px?id=37&order_id=${"x".repeat(37)}&value=-3&other=${"é".repeat(40)}&redir=javascript:alert(1)`,
       { Cookie: "uuid2=555" },
     );
-    const [row] = await edge.fireLog.conversions(37);
+    const [row] = await fixture.edge.fireLog.conversions(37);
     expect(row).toMatchObject({
       order_id: null,
       post_click_or_post_view_revenue: 10,
@@ -196,11 +185,13 @@ describe("GET /px", () => {
   });
 
   it("counts one order_id once even with min_minutes_per_conv 0", async () => {
-    await new RedisPixelWriter(redis.client).putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
+    await new RedisPixelWriter(fixture.redis.client).putPixel(
+      pixelDocument({ min_minutes_per_conv: 0 }),
+    );
     await click("555", 5);
     for (const order of ["A-1", "A-1", "A-2"])
       await fire(`/px?id=37&order_id=${order}`, { Cookie: "uuid2=555" });
-    expect((await edge.fireLog.conversions(37)).map((c) => c.order_id).sort()).toEqual([
+    expect((await fixture.edge.fireLog.conversions(37)).map((c) => c.order_id).sort()).toEqual([
       "A-1",
       "A-2",
     ]);
@@ -209,13 +200,13 @@ describe("GET /px", () => {
 
 describe("opting out", () => {
   it("GET /optout stores uuid2=-1 for five years and ?undo=1 removes it", async () => {
-    const out = await edge.app.request("https://px.example/optout");
+    const out = await fixture.edge.app.request("https://px.example/optout");
     expect(out.status).toBe(200);
     expect(out.headers.get("content-type")).toMatch(/^text\/html/);
     expect(out.headers.get("set-cookie")).toBe(
       "uuid2=-1; Max-Age=157680000; Path=/; Secure; SameSite=None; HttpOnly",
     );
-    const undo = await edge.app.request("https://px.example/optout?undo=1");
+    const undo = await fixture.edge.app.request("https://px.example/optout?undo=1");
     expect(undo.headers.get("set-cookie")).toMatch(/^uuid2=; Max-Age=0;/);
   });
 
@@ -225,18 +216,18 @@ describe("opting out", () => {
       Cookie: "uuid2=-1",
     });
     expect(response.headers.get("set-cookie")).toBeNull();
-    const [row] = await edge.fireLog.fires(37);
+    const [row] = await fixture.edge.fireLog.fires(37);
     expect(row).toMatchObject({ user_id: "-1", order_id: null, other: null, counted: false });
-    expect(await edge.fireLog.conversions(37)).toEqual([]);
+    expect(await fixture.edge.fireLog.conversions(37)).toEqual([]);
   });
 
   it("treats Sec-GPC: 1 as an opt-out unless HONOR_GPC=0", async () => {
     await click("555", 5);
     const response = await fire("/px?id=37", { Cookie: "uuid2=555", "Sec-GPC": "1" });
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect((await edge.fireLog.fires(37))[0]).toMatchObject({ user_id: "-1" });
+    expect((await fixture.edge.fireLog.fires(37))[0]).toMatchObject({ user_id: "-1" });
 
-    const ignoring = await startNodeEdge(redis.url, { HONOR_GPC: "0" }, () => NOW);
+    const ignoring = await startNodeEdge(fixture.redis.url, { HONOR_GPC: "0" }, () => NOW);
     try {
       await ignoring.app.request("https://px.example/px?id=37", {
         headers: { Cookie: "uuid2=555", "Sec-GPC": "1" },
@@ -245,6 +236,6 @@ describe("opting out", () => {
     } finally {
       await ignoring.close();
     }
-    expect(await edge.fireLog.conversions(37)).toHaveLength(1);
+    expect(await fixture.edge.fireLog.conversions(37)).toHaveLength(1);
   });
 });

@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { connectRedis } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
 import { startTestRedis } from "../helpers/test-redis.js";
 
@@ -18,22 +16,11 @@ async function setUp() {
     () => redis.stop(),
     () => edge.close(),
   );
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(
-    pixelDocument({ piggyback_pixels: [{ pixel_type: "img", url: "https://tags.example/p.gif" }] }),
+  await seedPixelAndTouches(
+    redis.client,
+    { piggyback_pixels: [{ pixel_type: "img", url: "https://tags.example/p.gif" }] },
+    [touchOf("click", "555", Date.now() - 60_000)],
   );
-  await new RedisTouchStore(redis.client).record([
-    {
-      type: "click",
-      user_id: "555",
-      advertiser_id: 2,
-      line_item_id: 382,
-      campaign_id: 1,
-      creative_id: 1,
-      ts: Date.now() - 60_000,
-    },
-  ]);
   return { redis, edge };
 }
 

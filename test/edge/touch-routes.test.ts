@@ -1,35 +1,20 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { startNodeEdge, TEST_SECRET } from "../helpers/node-edge.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { startNodeEdge, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
 
-let redis: TestRedis;
-let edge: Awaited<ReturnType<typeof startNodeEdge>>;
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const BASE = "https://px.example";
+const fixture = useNodeEdge(() => NOW);
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  edge = await startNodeEdge(redis.url, {}, () => NOW);
-});
-afterAll(async () => {
-  await edge?.close();
-  await redis?.stop();
-});
-beforeEach(async () => {
-  await edge.drain(); // no write of an earlier test may land after the reset
-  await redis.reset();
-});
-
-async function get(url: string, headers: Record<string, string> = {}, app = edge) {
+async function get(url: string, headers: Record<string, string> = {}, app = fixture.edge) {
   const response = await app.app.request(url, { headers });
   await app.drain();
   return response;
 }
-const touchesOf = (user: string) => new RedisTouchStore(redis.client).recent(user, 2);
+const touchesOf = (user: string) => new RedisTouchStore(fixture.redis.client).recent(user, 2);
 
 describe("GET /imp", () => {
   it("records a signed impression under the browser's cookie", async () => {
@@ -76,7 +61,7 @@ describe("GET /imp", () => {
   });
 
   it("accepts unsigned beacons only with ALLOW_UNSIGNED=1", async () => {
-    const dev = await startNodeEdge(redis.url, { ALLOW_UNSIGNED: "1" }, () => NOW);
+    const dev = await startNodeEdge(fixture.redis.url, { ALLOW_UNSIGNED: "1" }, () => NOW);
     try {
       await get(`${BASE}/imp?adv=2&li=382`, { Cookie: "uuid2=555" }, dev);
     } finally {
@@ -138,7 +123,7 @@ describe("GET /click", () => {
 
 describe("touch history", () => {
   it("keeps the newest 200 touches per user and advertiser, and none older than 90 days", async () => {
-    const store = new RedisTouchStore(redis.client, () => NOW);
+    const store = new RedisTouchStore(fixture.redis.client, () => NOW);
     const day = 86_400_000;
     const touches = Array.from({ length: 250 }, (_, i) => ({
       type: "imp" as const,
@@ -159,7 +144,7 @@ describe("touch history", () => {
       { ...touches[0], user_id: "556", ts: NOW - 91 * day } as (typeof touches)[0],
     ]);
     expect(await store.recent("556", 2)).toEqual([]);
-    expect(await redis.client.pttl("{u:555}:touches:2")).toBeGreaterThan(89 * day);
+    expect(await fixture.redis.client.pttl("{u:555}:touches:2")).toBeGreaterThan(89 * day);
   });
 
   it("stores a re-delivered touch once", async () => {

@@ -1,5 +1,9 @@
+import type { Touch } from "../../src/attribution/types.js";
 import type { AdvertiserDocument } from "../../src/objects/documents.js";
 import type { PixelDocument } from "../../src/pixels/pixel-document.js";
+import type { RedisClient } from "../../src/storage/redis/connect.js";
+import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 
 export function advertiserDocument(
   overrides: Partial<AdvertiserDocument> = {},
@@ -39,4 +43,35 @@ export function pixelDocument(overrides: Partial<PixelDocument> = {}): PixelDocu
     last_modified: "2026-11-01 00:00:00",
     ...overrides,
   };
+}
+
+/** A touch of user `user_id` on line item 382 of advertiser 2 (campaign 1, creative 1). */
+export function touchOf(
+  type: Touch["type"],
+  user_id: string,
+  ts: number,
+  overrides: Partial<Touch> = {},
+): Touch {
+  return {
+    type,
+    user_id,
+    advertiser_id: 2,
+    line_item_id: 382,
+    campaign_id: 1,
+    creative_id: 1,
+    ts,
+    ...overrides,
+  };
+}
+
+/** Stores the default advertiser and pixel (with overrides) and some touches. */
+export async function seedPixelAndTouches(
+  redis: RedisClient,
+  pixel: Partial<PixelDocument>,
+  touches: Touch[],
+): Promise<void> {
+  const writer = new RedisPixelWriter(redis);
+  await writer.putAdvertiser(advertiserDocument());
+  await writer.putPixel(pixelDocument(pixel));
+  await new RedisTouchStore(redis).record(touches);
 }

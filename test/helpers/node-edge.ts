@@ -1,7 +1,9 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { readConfig } from "../../src/config.js";
 import type { Logger } from "../../src/deps.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
+import { startTestRedis, type TestRedis } from "./test-redis.js";
 
 export const TEST_SECRET = "test-signing-secret";
 
@@ -32,6 +34,40 @@ export async function startNodeEdge(
     async close() {
       await runtime.close();
       redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Registers the hooks of a test file that drives one Node edge on its own Redis: started
+ * before the tests, emptied (after the edge's pending writes) before each, stopped after.
+ */
+export function useNodeEdge(clock?: () => number): {
+  readonly redis: TestRedis;
+  readonly edge: Awaited<ReturnType<typeof startNodeEdge>>;
+} {
+  let redis: TestRedis | undefined;
+  let edge: Awaited<ReturnType<typeof startNodeEdge>> | undefined;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    edge = await startNodeEdge(redis.url, {}, clock);
+  });
+  afterAll(async () => {
+    await edge?.close();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    await edge?.drain(); // no write of an earlier test may land after the reset
+    await redis?.reset();
+  });
+  return {
+    get redis() {
+      if (!redis) throw new Error("the test Redis is not started yet");
+      return redis;
+    },
+    get edge() {
+      if (!edge) throw new Error("the edge is not started yet");
+      return edge;
     },
   };
 }
