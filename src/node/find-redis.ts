@@ -66,10 +66,13 @@ export async function chooseRedis(options: {
   redisUrl: string | null;
   localDir: string;
   localPort: number;
+  /** Where a machine's own Redis would answer (6379; tests point it elsewhere). */
+  sharedPort?: number;
 }): Promise<RedisChoice> {
+  const sharedPort = options.sharedPort ?? 6379;
   if (options.redisUrl) return { kind: "configured", url: options.redisUrl };
-  if (await redisAnswers("127.0.0.1", 6379))
-    return { kind: "local", url: "redis://127.0.0.1:6379" };
+  if (await redisAnswers("127.0.0.1", sharedPort))
+    return { kind: "local", url: `redis://127.0.0.1:${sharedPort}` };
   if (await redisAnswers("127.0.0.1", options.localPort))
     return { kind: "private", url: `redis://127.0.0.1:${options.localPort}` };
   if (!hasRedisServerBinary())
