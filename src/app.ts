@@ -1,4 +1,7 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, notFound, syntaxError } from "./api/api-error.js";
+import { errorResponse, toApiError } from "./api/envelope.js";
 import type { AppDeps } from "./deps.js";
 import { mountOptOutRoute } from "./edge/optout-route.js";
 import { mountPixelRoute } from "./edge/pixel-route.js";
@@ -6,20 +9,27 @@ import { mountTouchRoutes } from "./edge/touch-routes.js";
 
 /**
  * Builds the application from its dependencies. The runtime entry files (src/server.ts for
- * Node, src/worker.ts for Workers) only build the dependencies and hand them over.
+ * Node, src/worker.ts for Workers) only build the dependencies and hand them over; `extend`
+ * mounts more routes (the Node runtime's management API, kept out of the Worker's bundle).
  */
-export function createApp(deps: AppDeps): Hono {
+export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   const app = new Hono();
   mountPixelRoute(app, deps);
   mountTouchRoutes(app, deps);
   mountOptOutRoute(app);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  extend?.(app);
+  app.notFound((c) => errorResponse(c, notFound(`${c.req.method} ${c.req.path}`)));
+  // The one error boundary: known API errors become the AppNexus envelope, anything else a
+  // generic SYSTEM error, logged here and never shown.
   app.onError((error, c) => {
-    deps.log({ level: "error", route: c.req.path, error: String(error) });
-    return c.json(
-      { response: { status: "error", error_id: "SYSTEM", error: "Internal error" } },
-      500,
-    );
+    if (error instanceof HTTPException && error.status === 400)
+      return errorResponse(c, syntaxError("body", error.message));
+    if (error instanceof HTTPException && error.status === 413)
+      return errorResponse(c, syntaxError("body", "is too large"));
+    if (!(error instanceof ApiError))
+      deps.log({ level: "error", route: c.req.path, error: String(error) });
+    return errorResponse(c, toApiError(error));
   });
   return app;
 }

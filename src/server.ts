@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { ensureAdmin } from "./api/objects/users.js";
 import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
@@ -13,6 +14,11 @@ const redis = opened.redis;
 redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
 
 const runtime = await createNodeRuntime(config, redis, log);
+await ensureAdmin(
+  runtime.api,
+  { username: config.adminUsername, password: config.adminPassword },
+  (line) => console.log(line),
+);
 const server = serve(
   { fetch: runtime.app.fetch, port: config.port, hostname: config.host },
   (info) => {

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context, Hono } from "hono";
+import { type ApiDeps, createApiStores } from "../api/api-deps.js";
+import { mountApi } from "../api/mount-api.js";
 import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
@@ -25,6 +27,7 @@ function nodeHeader(c: Context, name: string): string | null {
 
 export interface NodeRuntime {
   app: Hono;
+  api: ApiDeps;
   storage: EdgeStorage;
   fireLog: RedisFireLog;
   pixelCache: CachedPixelConfigs;
@@ -68,22 +71,26 @@ export async function createNodeRuntime(
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
+  const api: ApiDeps = { redis, stores: createApiStores(redis, clock), clock, log };
   const tasks = new BackgroundTasks(log);
   const fires = new FireQueue(storage, log);
-  const app = createApp({
-    settings: {
-      honorGpc: config.honorGpc,
-      allowUnsigned: config.allowUnsigned,
-      storageTimeoutMs: config.storageTimeoutMs,
+  const app = createApp(
+    {
+      settings: {
+        honorGpc: config.honorGpc,
+        allowUnsigned: config.allowUnsigned,
+        storageTimeoutMs: config.storageTimeoutMs,
+      },
+      clock,
+      storage: () => storage,
+      fires: () => fires,
+      signingSecret: () => Promise.resolve(secret),
+      header: nodeHeader,
+      background: (_c, work) => tasks.track(work),
+      log,
     },
-    clock,
-    storage: () => storage,
-    fires: () => fires,
-    signingSecret: () => Promise.resolve(secret),
-    header: nodeHeader,
-    background: (_c, work) => tasks.track(work),
-    log,
-  });
+    (app) => mountApi(app, api),
+  );
   // A task may be waiting for a pixel config before it hands its fire to the queue.
   const drain = async () => {
     await tasks.drain();
@@ -91,6 +98,7 @@ export async function createNodeRuntime(
   };
   return {
     app,
+    api,
     storage,
     fireLog,
     pixelCache,

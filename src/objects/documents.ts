@@ -51,3 +51,16 @@ export interface CampaignDocument {
   created_on: string;
   last_modified: string;
 }
+
+/** An API user: a system admin, or a user of one member. */
+export interface UserDocument {
+  id: number;
+  username: string;
+  /** A salted scrypt hash (src/api/auth/password.ts), never the password. */
+  password_hash: string;
+  user_type: "admin" | "member";
+  /** The member a member user belongs to; 0 for a system admin. */
+  member_id: number;
+  created_on: string;
+  last_modified: string;
+}

@@ -21,6 +21,20 @@ export const keys = {
   hourlyStats: (pixelId: number | "unknown", hour: number) => `{px:${pixelId}}:stats:${hour}`,
 
   signingSecret: "config:signing-secret",
+
+  /** Any API object by type (`advertiser`, `pixel`, `user`, …) and id. */
+  object: (type: string, id: number) => `${type}:${id}`,
+  /** Ids of every object of a type, and of those of one member. */
+  objectIndex: (type: string) => `index:${type}`,
+  memberIndex: (type: string, memberId: number) => `index:${type}:member:${memberId}`,
+  /** The id of the object of a type with this code under this parent (member or advertiser). */
+  objectByCode: (type: string, parentId: number, code: string) =>
+    `${type}-code:${parentId}:${code}`,
+  userByName: (username: string) => `user-name:${username.toLowerCase()}`,
+  /** An API session, by the SHA-256 of its token (a leaked key list leaks no token). */
+  token: (tokenHash: string) => `token:${tokenHash}`,
+  loginCount: (username: string, outcome: "ok" | "fail", window: number) =>
+    `login:${outcome}:${username.toLowerCase()}:${window}`,
 } as const;
 
 /** Pub/sub channel on which the API announces changed pixel configs (`<id>` or `*`). */

@@ -1,0 +1,46 @@
+import type { Logger } from "../deps.js";
+import type {
+  AdvertiserDocument,
+  CampaignDocument,
+  LineItemDocument,
+  MemberDocument,
+  UserDocument,
+} from "../objects/documents.js";
+import type { PixelDocument } from "../pixels/pixel-document.js";
+import type { RedisClient } from "../storage/redis/connect.js";
+import { LoginThrottle } from "./auth/login-throttle.js";
+import { TokenStore } from "./auth/tokens.js";
+import { RedisObjectStore } from "./objects/object-store.js";
+
+/** What the management API reads and writes. */
+export interface ApiStores {
+  members: RedisObjectStore<MemberDocument & { member_id: number }>;
+  users: RedisObjectStore<UserDocument>;
+  advertisers: RedisObjectStore<AdvertiserDocument>;
+  lineItems: RedisObjectStore<LineItemDocument>;
+  campaigns: RedisObjectStore<CampaignDocument>;
+  pixels: RedisObjectStore<PixelDocument>;
+  tokens: TokenStore;
+  logins: LoginThrottle;
+}
+
+export interface ApiDeps {
+  redis: RedisClient;
+  stores: ApiStores;
+  clock: () => number;
+  log: Logger;
+}
+
+export function createApiStores(redis: RedisClient, clock: () => number): ApiStores {
+  return {
+    // A member is its own member: its index holds itself.
+    members: new RedisObjectStore(redis, "member"),
+    users: new RedisObjectStore(redis, "user"),
+    advertisers: new RedisObjectStore(redis, "advertiser"),
+    lineItems: new RedisObjectStore(redis, "line-item", (li) => li.advertiser_id),
+    campaigns: new RedisObjectStore(redis, "campaign", (cp) => cp.advertiser_id),
+    pixels: new RedisObjectStore(redis, "pixel"),
+    tokens: new TokenStore(redis, clock),
+    logins: new LoginThrottle(redis, clock),
+  };
+}

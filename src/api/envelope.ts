@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import { ApiError, ERROR_STATUS } from "./api-error.js";
+
+export const API_VERSION = "1.18.651";
+
+/** `{"response": {...}}`, the shape of every API answer. */
+export function respond(c: Context, body: Record<string, unknown>, status = 200): Response {
+  return c.json({ response: body }, status as 200);
+}
+
+export interface ReadResult {
+  /** The key the objects go under: `pixel` for one asked for by id, `pixels` otherwise. */
+  outputTerm: string;
+  value: unknown;
+  count: number;
+  startElement: number;
+  numElements: number;
+  warnings?: string[];
+}
+
+/** A successful read, AppNexus style. */
+export function readResponse(c: Context, r: ReadResult): Response {
+  return respond(c, {
+    status: "OK",
+    count: r.count,
+    start_element: r.startElement,
+    num_elements: r.numElements,
+    [r.outputTerm]: r.value,
+    dbg_info: { output_term: r.outputTerm, version: API_VERSION, warnings: r.warnings ?? [] },
+  });
+}
+
+/** A successful write: POST and PUT carry the object as it now stands. */
+export function writeResponse(
+  c: Context,
+  term: string,
+  object: { id: number },
+  warnings: string[] = [],
+): Response {
+  return respond(c, {
+    status: "OK",
+    id: object.id,
+    [term]: object,
+    dbg_info: { output_term: term, version: API_VERSION, warnings },
+  });
+}
+
+/** The error envelope; never a stack trace or an internal detail. */
+export function errorResponse(c: Context, error: ApiError): Response {
+  const status = ERROR_STATUS[error.kind];
+  if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+  return c.json(
+    {
+      response: {
+        status: "error",
+        error_id: error.kind === "RATE_EXCEEDED" ? "SYSTEM" : error.kind,
+        error: error.message,
+        error_description: error.field ? `field: ${error.field}` : null,
+        error_code: error.kind === "RATE_EXCEEDED" ? "RATE_EXCEEDED" : null,
+        dbg_info: { version: API_VERSION, warnings: [] },
+      },
+    },
+    status,
+  );
+}
+
+/** Anything that is not an ApiError becomes a generic SYSTEM error (and is logged). */
+export function toApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError("SYSTEM", "Internal error");
+}

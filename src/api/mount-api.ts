@@ -1,0 +1,56 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import type { ZodError } from "zod";
+import type { ApiDeps } from "./api-deps.js";
+import type { ApiEnv } from "./api-env.js";
+import { syntaxError } from "./api-error.js";
+import { mountAuthRoute } from "./auth/auth-route.js";
+import { requireAuth } from "./auth/require-auth.js";
+import { API_VERSION } from "./envelope.js";
+import { mountMemberRoutes } from "./objects/member-routes.js";
+import { mountUserRoutes } from "./objects/user-routes.js";
+
+/** Every API path but /auth, /openapi.json and /docs needs a token. */
+const PROTECTED = [
+  "/member",
+  "/user",
+  "/advertiser",
+  "/line-item",
+  "/campaign",
+  "/pixel",
+  "/events",
+];
+
+/** The first problem zod found, as a SYNTAX error naming the field (`pixel.post_view_expire_mins`). */
+function firstIssue(error: ZodError): Error {
+  const issue = error.issues[0];
+  const field = issue?.path.length ? issue.path.join(".") : "body";
+  return syntaxError(field, issue?.message ?? "is invalid");
+}
+
+/**
+ * The AppNexus-compatible management API: routes validated by zod schemas that also produce
+ * the OpenAPI document (`/openapi.json`, browsable at `/docs`).
+ */
+export function mountApi(app: Hono, deps: ApiDeps): void {
+  const api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw firstIssue(result.error);
+    },
+  });
+  mountAuthRoute(api, deps);
+  for (const path of PROTECTED) {
+    api.use(path, requireAuth(deps));
+    api.use(`${path}/*`, requireAuth(deps));
+  }
+  mountMemberRoutes(api, deps);
+  mountUserRoutes(api, deps);
+
+  api.doc("/openapi.json", {
+    openapi: "3.0.0",
+    info: { title: "Conversion pixel service API (AppNexus-compatible)", version: API_VERSION },
+  });
+  api.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.route("/", api);
+}

@@ -1,0 +1,83 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { ApiDeps } from "../api-deps.js";
+import type { ApiEnv } from "../api-env.js";
+import { notFound, syntaxError, unauthorized } from "../api-error.js";
+import { writeResponse } from "../envelope.js";
+import type { FieldMeta } from "../list/list-query.js";
+import { readObjects } from "../read-objects.js";
+import { actingMember, isAdmin } from "../tenancy.js";
+import { idList } from "./id-query.js";
+import { createUser, publicUser } from "./users.js";
+
+export const USER_META: FieldMeta[] = [
+  { name: "id", type: "int", sort_by: true, filter_by: true },
+  { name: "username", type: "string", sort_by: true, filter_by: true },
+  { name: "user_type", type: "enum", sort_by: true, filter_by: true },
+  { name: "member_id", type: "int", sort_by: true, filter_by: false },
+  { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
+  { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
+];
+
+const UserBody = z.object({
+  user: z.object({
+    username: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.@+-]+$/, "letters, digits and . _ @ + - only"),
+    password: z.string().min(12, "at least 12 characters").max(200),
+    user_type: z.enum(["admin", "member"]).default("member"),
+    member_id: z.number().int().positive().nullable().optional(),
+  }),
+});
+
+/** `/user`: admins create any user; a member's users create and see users of their member. */
+export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/user",
+      tags: ["user"],
+      request: { body: { content: { "application/json": { schema: UserBody } }, required: true } },
+      responses: { 200: { description: "The new user" } },
+    }),
+    async (c) => {
+      const input = c.req.valid("json").user;
+      const me = c.var.user;
+      if (!isAdmin(me) && input.user_type === "admin")
+        throw unauthorized("Only a system admin may create admins");
+      const memberId = isAdmin(me) ? (input.member_id ?? 0) : me.member_id;
+      if (input.user_type === "member") {
+        if (!memberId) throw syntaxError("member_id", "a member user needs a member_id");
+        if (!(await deps.stores.members.get(memberId))) throw notFound(`member ${memberId}`);
+      }
+      const user = await createUser(deps, { ...input, member_id: memberId });
+      return writeResponse(c, "user", publicUser(user));
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/user",
+      tags: ["user"],
+      responses: { 200: { description: "Users" } },
+    }),
+    async (c) => {
+      const member = await actingMember(c, deps);
+      const ids = idList(c.req.query("id"));
+      let users = await deps.stores.users.list(member);
+      if (ids) users = users.filter((u) => ids.includes(u.id));
+      const consumed = new Set(["id", "member_id"]);
+      return readObjects(
+        c,
+        { one: "user", many: "users" },
+        users.map(publicUser),
+        USER_META,
+        consumed,
+        ids?.length === 1,
+      );
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import type { UserDocument } from "../../objects/documents.js";
+import { keys } from "../../storage/keys.js";
+import type { ApiDeps } from "../api-deps.js";
+import { syntaxError } from "../api-error.js";
+import { hashPassword } from "../auth/password.js";
+import { creationStamps } from "./timestamps.js";
+
+export interface NewUser {
+  username: string;
+  password: string;
+  user_type: "admin" | "member";
+  member_id: number;
+}
+
+/** Creates a user; usernames are unique (case-insensitive) across the service. */
+export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDocument> {
+  const id = await deps.stores.users.nextId();
+  const claimed = await deps.redis.set(keys.userByName(input.username), String(id), "NX");
+  if (claimed === null) throw syntaxError("username", "is already taken");
+  const user: UserDocument = {
+    id,
+    username: input.username,
+    password_hash: await hashPassword(input.password),
+    user_type: input.user_type,
+    member_id: input.user_type === "admin" ? 0 : input.member_id,
+    ...creationStamps(deps.clock()),
+  };
+  await deps.stores.users.put(user, null);
+  return user;
+}
+
+/** A user as the API shows it: never the password hash. */
+export function publicUser(user: UserDocument) {
+  const { password_hash: _hidden, ...rest } = user;
+  return { ...rest, member_id: user.user_type === "admin" ? null : user.member_id };
+}
+
+/**
+ * ADMIN_USERNAME / ADMIN_PASSWORD create or update a system admin at start; with neither set
+ * and no admin stored, an `admin` user gets a random password, printed this once.
+ */
+export async function ensureAdmin(
+  deps: ApiDeps,
+  env: { username: string | null; password: string | null },
+  announce: (line: string) => void,
+): Promise<void> {
+  if (env.username && env.password) {
+    const id = await deps.redis.get(keys.userByName(env.username));
+    const existing = id === null ? null : await deps.stores.users.get(Number(id));
+    if (!existing) {
+      await createUser(deps, {
+        username: env.username,
+        password: env.password,
+        user_type: "admin",
+        member_id: 0,
+      });
+      return;
+    }
+    const updated: UserDocument = {
+      ...existing,
+      user_type: "admin",
+      member_id: 0,
+      password_hash: await hashPassword(env.password),
+      last_modified: creationStamps(deps.clock()).last_modified,
+    };
+    await deps.stores.users.put(updated, existing);
+    return;
+  }
+  const admins = (await deps.stores.users.list(0)).filter((u) => u.user_type === "admin");
+  if (admins.length > 0) return;
+  const password = crypto
+    .getRandomValues(new Uint8Array(12))
+    .reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
+  await createUser(deps, { username: "admin", password, user_type: "admin", member_id: 0 });
+  announce(`Created the API admin user "admin" with password ${password} (shown only this once).`);
+}
