@@ -10,6 +10,7 @@ import type { PixelDocument } from "../pixels/pixel-document.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import { TokenStore } from "./auth/tokens.js";
+import type { PixelChange } from "./edge-sync.js";
 import { RedisObjectStore } from "./objects/object-store.js";
 
 /** What the management API reads and writes. */
@@ -29,6 +30,8 @@ export interface ApiDeps {
   stores: ApiStores;
   clock: () => number;
   log: Logger;
+  /** Carries changed pixel configs to the edges (src/api/edge-sync.ts). */
+  syncPixels: (change: PixelChange) => Promise<void>;
 }
 
 export function createApiStores(redis: RedisClient, clock: () => number): ApiStores {

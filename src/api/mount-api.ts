@@ -8,6 +8,7 @@ import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
 import { requireAuth } from "./auth/require-auth.js";
 import { API_VERSION } from "./envelope.js";
+import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
 import { mountMemberRoutes } from "./objects/member-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
 
@@ -46,6 +47,7 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   }
   mountMemberRoutes(api, deps);
   mountUserRoutes(api, deps);
+  mountAdvertiserRoutes(api, deps);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

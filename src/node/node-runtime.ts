@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context, Hono } from "hono";
 import { type ApiDeps, createApiStores } from "../api/api-deps.js";
+import { edgeSync } from "../api/edge-sync.js";
 import { mountApi } from "../api/mount-api.js";
 import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
@@ -9,6 +10,7 @@ import { FireQueue } from "../conversions/fire-queue.js";
 import type { Logger } from "../deps.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
+import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
@@ -48,6 +50,8 @@ export async function createNodeRuntime(
   redis: RedisClient,
   log: Logger,
   clock: () => number = Date.now,
+  /** Workers KV the API writes pixel configs through to, when a Worker edge is deployed. */
+  kv: KeyValueNamespace | null = null,
 ): Promise<NodeRuntime> {
   const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
@@ -71,7 +75,13 @@ export async function createNodeRuntime(
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
-  const api: ApiDeps = { redis, stores: createApiStores(redis, clock), clock, log };
+  const api: ApiDeps = {
+    redis,
+    stores: createApiStores(redis, clock),
+    clock,
+    log,
+    syncPixels: edgeSync(redis, kv),
+  };
   const tasks = new BackgroundTasks(log);
   const fires = new FireQueue(storage, log);
   const app = createApp(

@@ -6,6 +6,7 @@ import type { PixelConfigSource } from "./ports.js";
 export interface KeyValueNamespace {
   get(key: string, type: "json"): Promise<unknown>;
   put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 /** The KV key of a pixel config: the same for the Worker's reads and the API's write-through. */

@@ -1,0 +1,34 @@
+import type { PixelDocument } from "../pixels/pixel-document.js";
+import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
+import { type KeyValueNamespace, kvPixelKey } from "../storage/kv-pixel-configs.js";
+import type { RedisClient } from "../storage/redis/connect.js";
+import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
+
+export interface PixelChange {
+  /** Pixels whose config changed (or that were deleted). */
+  pixels: readonly Pick<PixelDocument, "id" | "code" | "member_id">[];
+}
+
+/**
+ * Carries a change of pixel configs to every edge: Node edges drop them from their caches
+ * (pub/sub), and the Workers' KV copies are rewritten (or deleted) when a KV writer is set.
+ */
+export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null) {
+  const configs = new RedisPixelConfigs(redis);
+  return async (change: PixelChange): Promise<void> => {
+    for (const pixel of change.pixels) {
+      if (kv) {
+        const config = await configs.get({ id: pixel.id });
+        const refs = [
+          { id: pixel.id },
+          ...(pixel.code ? [{ code: pixel.code, member_id: pixel.member_id }] : []),
+        ];
+        for (const ref of refs) {
+          if (config) await kv.put(kvPixelKey(ref), JSON.stringify(config));
+          else await kv.delete(kvPixelKey(ref));
+        }
+      }
+      await redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));
+    }
+  };
+}

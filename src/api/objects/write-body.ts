@@ -1,0 +1,62 @@
+import { type ZodType, z } from "zod";
+import { syntaxError } from "../api-error.js";
+
+export interface ParsedWrite<T> {
+  values: T;
+  /** Read-only fields the client sent: ignored, and said so in `dbg_info.warnings`. */
+  warnings: string[];
+}
+
+/**
+ * Reads `{"<term>": {...}}`: read-only fields are dropped with a warning, any other unknown
+ * field or wrong type is a SYNTAX error naming it (`pixel.trigger_type: …`).
+ */
+export function parseWrite<T>(
+  body: unknown,
+  term: string,
+  schema: ZodType<T>,
+  readOnly: readonly string[],
+): ParsedWrite<T> {
+  const wrapped =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : null;
+  const inner = wrapped?.[term];
+  if (!inner || typeof inner !== "object" || Array.isArray(inner))
+    throw syntaxError(term, `the body must be {"${term}": {...}}`);
+  const fields = { ...(inner as Record<string, unknown>) };
+  const warnings: string[] = [];
+  for (const name of readOnly) {
+    if (name in fields) {
+      delete fields[name];
+      warnings.push(`${term}.${name} is read-only and was ignored`);
+    }
+  }
+  const result = schema.safeParse(fields);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = [term, ...(issue?.path ?? []).map(String)];
+    if (issue?.code === "unrecognized_keys") path.push(...issue.keys.slice(0, 1));
+    throw syntaxError(path.join("."), issue?.message ?? "is invalid");
+  }
+  return { values: result.data, warnings };
+}
+
+/** The JSON body, or a SYNTAX error when it is not JSON. */
+export async function jsonBody(request: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw syntaxError("body", "is not valid JSON");
+  }
+}
+
+/**
+ * The request body as the OpenAPI document shows it. Loose on purpose: the handler reads the
+ * body with parseWrite, which turns read-only fields into warnings instead of errors.
+ */
+export function documentedBody(term: string, schema: z.ZodObject) {
+  return {
+    content: { "application/json": { schema: z.object({ [term]: schema.partial().loose() }) } },
+  };
+}
