@@ -9,7 +9,9 @@ import { mountAuthRoute } from "./auth/auth-route.js";
 import { requireAuth } from "./auth/require-auth.js";
 import { API_VERSION } from "./envelope.js";
 import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
+import { mountLineItemRoutes } from "./objects/line-item-routes.js";
 import { mountMemberRoutes } from "./objects/member-routes.js";
+import { mountPixelRoutes } from "./objects/pixel-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
 
 /** Every API path but /auth, /openapi.json and /docs needs a token. */
@@ -48,6 +50,8 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   mountMemberRoutes(api, deps);
   mountUserRoutes(api, deps);
   mountAdvertiserRoutes(api, deps);
+  mountLineItemRoutes(api, deps);
+  mountPixelRoutes(api, deps);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

@@ -7,17 +7,23 @@ import { notFound, syntaxError, unauthorized } from "./api-error.js";
 export const isAdmin = (user: UserDocument) => user.user_type === "admin";
 
 /**
- * The member a request acts for: a member user's own member (whatever `member_id` says), or
- * for an admin the `member_id` of the query (null when none is named: every member's objects).
+ * The member a request acts for, which `member_id=` in the query selects: for a member user
+ * only its own member; for an admin any member (null when none is named: every member).
  */
 export async function actingMember(c: Context<ApiEnv>, deps: ApiDeps): Promise<number | null> {
   const user = c.var.user;
-  if (!isAdmin(user)) return user.member_id;
   const raw = c.req.query("member_id");
-  if (raw === undefined || raw === "") return null;
-  if (!/^\d{1,9}$/.test(raw)) throw syntaxError("member_id", "must be a member id");
-  if (!(await deps.stores.members.get(Number(raw)))) throw notFound(`member ${raw}`);
-  return Number(raw);
+  const named = raw === undefined || raw === "" ? null : raw;
+  if (named !== null && !/^\d{1,9}$/.test(named))
+    throw syntaxError("member_id", "must be a member id");
+  if (!isAdmin(user)) {
+    // Another member answers exactly like a member that does not exist.
+    if (named !== null && Number(named) !== user.member_id) throw notFound(`member ${named}`);
+    return user.member_id;
+  }
+  if (named === null) return null;
+  if (!(await deps.stores.members.get(Number(named)))) throw notFound(`member ${named}`);
+  return Number(named);
 }
 
 /** Like actingMember, but a write must know its member. */

@@ -75,12 +75,18 @@ export async function createNodeRuntime(
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
+  const toEdges = edgeSync(redis, kv);
   const api: ApiDeps = {
     redis,
     stores: createApiStores(redis, clock),
     clock,
     log,
-    syncPixels: edgeSync(redis, kv),
+    // This process's cache is dropped before the API answers, so a fire right after a PUT
+    // here sees the change; other processes hear of it over pub/sub.
+    syncPixels: async (change) => {
+      for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
+      await toEdges(change);
+    },
   };
   const tasks = new BackgroundTasks(log);
   const fires = new FireQueue(storage, log);

@@ -47,7 +47,10 @@ function comparable(type: FieldType, raw: string, name: string): number | string
 type Predicate = (object: Record<string, unknown>) => boolean;
 
 function filterFor(param: string, raw: string, byName: Map<string, FieldMeta>): Predicate {
-  const [, prefix = "", name = param] = /^(min_|max_|like_)?(.*)$/.exec(param) ?? [];
+  // A field's own name wins: `min_minutes_per_conv` is a field, `min_min_minutes_per_conv` its bound.
+  const [, prefix = "", name = param] = byName.has(param)
+    ? [param, "", param]
+    : (/^(min_|max_|like_)?(.*)$/.exec(param) ?? []);
   const field = byName.get(name);
   if (!field?.filter_by)
     throw syntaxError(param, "is not a field this list can be filtered by (see meta)");

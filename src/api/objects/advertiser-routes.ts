@@ -17,7 +17,7 @@ export const ADVERTISER_META: FieldMeta[] = [
   { name: "code", type: "string", sort_by: true, filter_by: true },
   { name: "name", type: "string", sort_by: true, filter_by: true },
   { name: "state", type: "enum", sort_by: true, filter_by: true },
-  { name: "member_id", type: "int", sort_by: true, filter_by: false },
+  { name: "member_id", type: "int", sort_by: true, filter_by: true },
   { name: "redirect_domains", type: "array", sort_by: false, filter_by: false },
   { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },

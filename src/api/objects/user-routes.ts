@@ -13,7 +13,7 @@ export const USER_META: FieldMeta[] = [
   { name: "id", type: "int", sort_by: true, filter_by: true },
   { name: "username", type: "string", sort_by: true, filter_by: true },
   { name: "user_type", type: "enum", sort_by: true, filter_by: true },
-  { name: "member_id", type: "int", sort_by: true, filter_by: false },
+  { name: "member_id", type: "int", sort_by: true, filter_by: true },
   { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
 ];
