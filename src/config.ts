@@ -15,6 +15,8 @@ export interface Config {
   pixelCacheMaxEntries: number;
   logRetentionDays: number;
   statsRetentionDays: number;
+  rateLimitRead: number;
+  rateLimitWrite: number;
   adminUsername: string | null;
   adminPassword: string | null;
 }
@@ -55,6 +57,8 @@ export function readConfig(env: Env): Config {
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
     logRetentionDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
     statsRetentionDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
+    rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
+    rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
   };

@@ -7,7 +7,9 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
+import type { TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
+import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import { TokenStore } from "./auth/tokens.js";
 import type { PixelChange } from "./edge-sync.js";
@@ -23,6 +25,8 @@ export interface ApiStores {
   pixels: RedisObjectStore<PixelDocument>;
   tokens: TokenStore;
   logins: LoginThrottle;
+  /** The same touch history the beacons write. */
+  touches: TouchStore;
 }
 
 export interface ApiDeps {
@@ -45,5 +49,6 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     pixels: new RedisObjectStore(redis, "pixel"),
     tokens: new TokenStore(redis, clock),
     logins: new LoginThrottle(redis, clock),
+    touches: new RedisTouchStore(redis, clock),
   };
 }

@@ -1,18 +1,26 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ZodError } from "zod";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
 import { requireAuth } from "./auth/require-auth.js";
-import { API_VERSION } from "./envelope.js";
+import { API_VERSION, errorResponse } from "./envelope.js";
+import { mountEventsRoute } from "./events-route.js";
 import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
+import { mountCampaignRoutes } from "./objects/campaign-routes.js";
 import { mountLineItemRoutes } from "./objects/line-item-routes.js";
 import { mountMemberRoutes } from "./objects/member-routes.js";
 import { mountPixelRoutes } from "./objects/pixel-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
+import { type RateLimits, rateLimit } from "./rate-limit.js";
+
+/** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
+const BODY_MB = 1;
+const EVENTS_BODY_MB = 4;
 
 /** Every API path but /auth, /openapi.json and /docs needs a token. */
 const PROTECTED = [
@@ -36,21 +44,32 @@ function firstIssue(error: ZodError): Error {
  * The AppNexus-compatible management API: routes validated by zod schemas that also produce
  * the OpenAPI document (`/openapi.json`, browsable at `/docs`).
  */
-export function mountApi(app: Hono, deps: ApiDeps): void {
+export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   const api = new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
       if (!result.success) throw firstIssue(result.error);
     },
   });
+  const tooLarge = (mb: number) => (c: Context) =>
+    errorResponse(c, syntaxError("body", `is larger than ${mb} MB`));
+  api.use(
+    "/events",
+    bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
+  );
+  for (const path of ["/auth", ...PROTECTED.filter((p) => p !== "/events")])
+    api.use(path, bodyLimit({ maxSize: BODY_MB * 1024 * 1024, onError: tooLarge(BODY_MB) }));
   mountAuthRoute(api, deps);
   for (const path of PROTECTED) {
-    api.use(path, requireAuth(deps));
+    // `/pixel/*` matches `/pixel` too.
     api.use(`${path}/*`, requireAuth(deps));
+    api.use(`${path}/*`, rateLimit(deps, limits));
   }
   mountMemberRoutes(api, deps);
   mountUserRoutes(api, deps);
   mountAdvertiserRoutes(api, deps);
   mountLineItemRoutes(api, deps);
+  mountCampaignRoutes(api, deps);
+  mountEventsRoute(api, deps);
   mountPixelRoutes(api, deps);
 
   api.doc("/openapi.json", {

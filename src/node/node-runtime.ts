@@ -105,7 +105,7 @@ export async function createNodeRuntime(
       background: (_c, work) => tasks.track(work),
       log,
     },
-    (app) => mountApi(app, api),
+    (app) => mountApi(app, api, { read: config.rateLimitRead, write: config.rateLimitWrite }),
   );
   // A task may be waiting for a pixel config before it hands its fire to the queue.
   const drain = async () => {

@@ -204,6 +204,16 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
           `a line item has at most ${MAX_LINE_ITEM_PIXELS} pixels`,
         );
       await checkPixels(deps, item);
+      const campaigns = (await deps.stores.campaigns.list(item.member_id)).filter(
+        (cp) => cp.line_item_id === item.id,
+      );
+      const stranded = campaigns.find((cp) =>
+        cp.pixels.some((p) => !item.pixels.some((q) => q.id === p.id)),
+      );
+      if (stranded)
+        throw integrity(
+          `Campaign ${stranded.id} counts a pixel this change removes; change the campaign first`,
+        );
       if (!(await store.put(item, previous)))
         throw syntaxError(
           `${TERM}.code`,

@@ -1,0 +1,52 @@
+import type { MiddlewareHandler } from "hono";
+import type { ApiDeps } from "./api-deps.js";
+import type { ApiEnv } from "./api-env.js";
+import { ApiError } from "./api-error.js";
+import { isAdmin } from "./tenancy.js";
+
+export interface RateLimits {
+  /** Reads per minute per member (0: no limit). */
+  read: number;
+  /** Writes per minute per member (0: no limit). */
+  write: number;
+}
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Per-member limits on reads and writes in fixed one-minute windows (RATE_LIMIT_READ,
+ * RATE_LIMIT_WRITE), with AppNexus's X-Ratelimit-* and X-Count-* headers on every answer.
+ * `POST /events` is ingestion, not object editing, and is counted by neither.
+ */
+export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    if (c.req.path === "/events") return next();
+    const kind = c.req.method === "GET" ? "read" : "write";
+    const user = c.var.user;
+    const who = isAdmin(user) ? `admin-${user.id}` : `member-${user.member_id}`;
+    const now = deps.clock();
+    const window = Math.floor(now / WINDOW_MS);
+    const key = `rate:${who}:${kind}:${window}`;
+    const count = await deps.redis.incr(key);
+    if (count === 1) await deps.redis.pexpire(key, WINDOW_MS);
+    const other = Number(
+      (await deps.redis.get(`rate:${who}:${kind === "read" ? "write" : "read"}:${window}`)) ?? 0,
+    );
+    const counts = kind === "read" ? { read: count, write: other } : { read: other, write: count };
+    c.header("X-Ratelimit-Read", String(limits.read));
+    c.header("X-Ratelimit-Write", String(limits.write));
+    c.header("X-Count-Read", String(counts.read));
+    c.header("X-Count-Write", String(counts.write));
+    const limit = limits[kind];
+    if (limit > 0 && count > limit) {
+      const retryAfter = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
+      throw new ApiError(
+        "RATE_EXCEEDED",
+        `More than ${limit} ${kind}s a minute; try again later`,
+        undefined,
+        retryAfter,
+      );
+    }
+    await next();
+  };
+}
