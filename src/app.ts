@@ -23,10 +23,10 @@ export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   // The one error boundary: known API errors become the AppNexus envelope, anything else a
   // generic SYSTEM error, logged here and never shown.
   app.onError((error, c) => {
-    if (error instanceof HTTPException && error.status === 400)
-      return errorResponse(c, syntaxError("body", error.message));
     if (error instanceof HTTPException && error.status === 413)
       return errorResponse(c, syntaxError("body", "is too large"));
+    if (error instanceof HTTPException && error.status < 500)
+      return errorResponse(c, syntaxError("body", error.message));
     if (!(error instanceof ApiError))
       deps.log({ level: "error", route: c.req.path, error: String(error) });
     return errorResponse(c, toApiError(error));

@@ -40,6 +40,9 @@ export function writeResponse(
   return respond(c, {
     status: "OK",
     id: object.id,
+    count: 1,
+    start_element: 0,
+    num_elements: 100,
     [term]: object,
     dbg_info: { output_term: term, version: API_VERSION, warnings },
   });

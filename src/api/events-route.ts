@@ -4,6 +4,7 @@ import type { Touch } from "../attribution/types.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
+import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
 import { jsonBody } from "./objects/write-body.js";
 import { actingMember } from "./tenancy.js";
@@ -60,7 +61,7 @@ const route = createRoute({
  * are listed with their index and reason; an event for another member's advertiser is refused.
  */
 export function mountEventsRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
-  api.openapi(route, async (c) => {
+  documentedRoute(api, route, async (c) => {
     const member = await actingMember(c, deps);
     const body = (await jsonBody(c.req)) as { events?: unknown } | null;
     const events = body && typeof body === "object" ? body.events : undefined;

@@ -2,7 +2,6 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ZodError } from "zod";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
@@ -33,23 +32,12 @@ const PROTECTED = [
   "/events",
 ];
 
-/** The first problem zod found, as a SYNTAX error naming the field (`pixel.post_view_expire_mins`). */
-function firstIssue(error: ZodError): Error {
-  const issue = error.issues[0];
-  const field = issue?.path.length ? issue.path.join(".") : "body";
-  return syntaxError(field, issue?.message ?? "is invalid");
-}
-
 /**
- * The AppNexus-compatible management API: routes validated by zod schemas that also produce
- * the OpenAPI document (`/openapi.json`, browsable at `/docs`).
+ * The AppNexus-compatible management API. The zod schemas the handlers validate with also
+ * make the OpenAPI document (`/openapi.json`, browsable at `/docs`).
  */
 export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
-  const api = new OpenAPIHono<ApiEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw firstIssue(result.error);
-    },
-  });
+  const api = new OpenAPIHono<ApiEnv>();
   const tooLarge = (mb: number) => (c: Context) =>
     errorResponse(c, syntaxError("body", `is larger than ${mb} MB`));
   api.use(

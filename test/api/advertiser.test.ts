@@ -80,7 +80,7 @@ describe("/advertiser", () => {
     ],
     [{ advertiser: { ...advertiser, state: "paused" } }, "advertiser.state"],
     [{ pixel: advertiser }, "advertiser"],
-    [[1, 2], "body"],
+    [[1, 2], "advertiser"],
   ])("answers %j with SYNTAX naming %s", async (body, field) => {
     const { a } = await twoMembers(fixture.edge);
     const answer = await a.post("/advertiser", body);

@@ -4,31 +4,38 @@ import { keys } from "../../storage/keys.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { respond } from "../envelope.js";
+import { jsonBody, parseWrite } from "../objects/write-body.js";
 import { verifyPassword } from "./password.js";
 import { TOKEN_COOKIE } from "./require-auth.js";
 import { TOKEN_LIFETIME_MS } from "./tokens.js";
 
-const AuthBody = z.object({
-  auth: z.object({
-    username: z.string().min(1).max(100),
-    password: z.string().min(1).max(200),
-  }),
+const Credentials = z.object({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
 });
+const AuthBody = z.object({ auth: Credentials });
 
 const route = createRoute({
   method: "post",
   path: "/auth",
   tags: ["auth"],
   summary: "Log in: a token in the response and in an HttpOnly cookie",
-  request: { body: { content: { "application/json": { schema: AuthBody } }, required: true } },
+  // Parsed in the handler too: `curl -d` sends JSON labelled as a form, and must work.
+  request: { body: { content: { "application/json": { schema: AuthBody } } } },
   responses: { 200: { description: "The token" } },
 });
 
 /** `POST /auth`: throttled per user; every failure answers alike, however it failed. */
 export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
-  api.openapi(route, async (c) => {
-    const { username, password } = c.req.valid("json").auth;
+  documentedRoute(api, route, async (c) => {
+    const { username, password } = parseWrite(
+      await jsonBody(c.req),
+      "auth",
+      Credentials,
+      [],
+    ).values;
     const verdict = await deps.stores.logins.check(username);
     if (!verdict.allowed)
       throw new ApiError(

@@ -4,6 +4,7 @@ import type { AdvertiserDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, notFound, syntaxError } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { readObjects } from "../read-objects.js";
@@ -72,7 +73,8 @@ export async function namedAdvertiser(
 export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const store = deps.stores.advertisers;
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/advertiser",
@@ -98,7 +100,8 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/advertiser",
@@ -129,7 +132,8 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "put",
       path: "/advertiser",
@@ -160,7 +164,8 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "delete",
       path: "/advertiser",

@@ -4,6 +4,7 @@ import type { CampaignDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { notFound, syntaxError } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { readObjects } from "../read-objects.js";
@@ -93,7 +94,8 @@ async function namedCampaign(
 export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const store = deps.stores.campaigns;
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/campaign",
@@ -121,7 +123,8 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/campaign",
@@ -160,7 +163,8 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "put",
       path: "/campaign",
@@ -195,7 +199,8 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "delete",
       path: "/campaign",

@@ -4,6 +4,7 @@ import type { LineItemDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, notFound, syntaxError } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { readObjects } from "../read-objects.js";
@@ -94,7 +95,8 @@ async function namedLineItem(
 export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const store = deps.stores.lineItems;
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/line-item",
@@ -125,7 +127,8 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/line-item",
@@ -170,7 +173,8 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "put",
       path: "/line-item",
@@ -227,7 +231,8 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "delete",
       path: "/line-item",

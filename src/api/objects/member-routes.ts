@@ -1,12 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
+import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { readObjects } from "../read-objects.js";
 import { isAdmin, requireAdmin } from "../tenancy.js";
 import { idList } from "./id-query.js";
 import { creationStamps } from "./timestamps.js";
+import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
 export const MEMBER_META: FieldMeta[] = [
   { name: "id", type: "int", sort_by: true, filter_by: true },
@@ -15,35 +17,35 @@ export const MEMBER_META: FieldMeta[] = [
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
 ];
 
-const MemberBody = z.object({ member: z.object({ name: z.string().trim().min(1).max(255) }) });
+const MemberInput = z.object({ name: z.string().trim().min(1).max(255) }).strict();
 
 /** `/member`: admins create and list members; a member's user sees its own member. */
 export function mountMemberRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/member",
       tags: ["member"],
-      request: {
-        body: { content: { "application/json": { schema: MemberBody } }, required: true },
-      },
+      request: { body: documentedBody("member", MemberInput) },
       responses: { 200: { description: "The new member" } },
     }),
     async (c) => {
       requireAdmin(c.var.user);
+      const { values, warnings } = parseWrite(await jsonBody(c.req), "member", MemberInput, [
+        "id",
+        "created_on",
+        "last_modified",
+      ]);
       const id = await deps.stores.members.nextId();
-      const member = {
-        id,
-        member_id: id,
-        name: c.req.valid("json").member.name,
-        ...creationStamps(deps.clock()),
-      };
+      const member = { id, member_id: id, name: values.name, ...creationStamps(deps.clock()) };
       await deps.stores.members.put(member, null);
-      return writeResponse(c, "member", publicMember(member));
+      return writeResponse(c, "member", publicMember(member), warnings);
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/member",

@@ -5,6 +5,7 @@ import type { PixelDocument } from "../../pixels/pixel-document.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, notFound, syntaxError } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible } from "../tenancy.js";
@@ -85,7 +86,8 @@ function withDefaults(values: Partial<PixelValues>): Omit<PixelValues, "advertis
 export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const store = deps.stores.pixels;
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/pixel/meta",
@@ -95,7 +97,8 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     (c) => respond(c, { status: "OK", fields: PIXEL_META }),
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/pixel",
@@ -123,7 +126,8 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/pixel",
@@ -156,7 +160,8 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "put",
       path: "/pixel",
@@ -194,7 +199,8 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "delete",
       path: "/pixel",

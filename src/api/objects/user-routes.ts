@@ -2,12 +2,14 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { notFound, syntaxError, unauthorized } from "../api-error.js";
+import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, isAdmin } from "../tenancy.js";
 import { idList } from "./id-query.js";
 import { createUser, publicUser } from "./users.js";
+import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
 export const USER_META: FieldMeta[] = [
   { name: "id", type: "int", sort_by: true, filter_by: true },
@@ -18,8 +20,8 @@ export const USER_META: FieldMeta[] = [
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
 ];
 
-const UserBody = z.object({
-  user: z.object({
+const UserInput = z
+  .object({
     username: z
       .string()
       .trim()
@@ -29,21 +31,26 @@ const UserBody = z.object({
     password: z.string().min(12, "at least 12 characters").max(200),
     user_type: z.enum(["admin", "member"]).default("member"),
     member_id: z.number().int().positive().nullable().optional(),
-  }),
-});
+  })
+  .strict();
 
 /** `/user`: admins create any user; a member's users create and see users of their member. */
 export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "post",
       path: "/user",
       tags: ["user"],
-      request: { body: { content: { "application/json": { schema: UserBody } }, required: true } },
+      request: { body: documentedBody("user", UserInput) },
       responses: { 200: { description: "The new user" } },
     }),
     async (c) => {
-      const input = c.req.valid("json").user;
+      const { values: input, warnings } = parseWrite(await jsonBody(c.req), "user", UserInput, [
+        "id",
+        "created_on",
+        "last_modified",
+      ]);
       const me = c.var.user;
       if (!isAdmin(me) && input.user_type === "admin")
         throw unauthorized("Only a system admin may create admins");
@@ -53,11 +60,12 @@ export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
         if (!(await deps.stores.members.get(memberId))) throw notFound(`member ${memberId}`);
       }
       const user = await createUser(deps, { ...input, member_id: memberId });
-      return writeResponse(c, "user", publicUser(user));
+      return writeResponse(c, "user", publicUser(user), warnings);
     },
   );
 
-  api.openapi(
+  documentedRoute(
+    api,
     createRoute({
       method: "get",
       path: "/user",
