@@ -137,6 +137,24 @@ describe("bad input never gets a 5xx", () => {
     expect(answer.body.response.error_id).toBe("SYNTAX");
   });
 
+  it.each([
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=utf-16",
+    "",
+  ])("reads a JSON body sent as %j", async (type) => {
+    const { a } = await twoMembers(fixture.edge);
+    a.headers["Content-Type"] = type;
+    const answer = await a.call(
+      "POST",
+      "/advertiser",
+      JSON.stringify({ advertiser: { name: "Typed" } }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.response.advertiser.name).toBe("Typed");
+  });
+
   it("answers an unknown path with the NOTFOUND envelope", async () => {
     const answer = await new ApiClient(fixture.edge.app).get("/no-such-service");
     expect(answer.status).toBe(404);

@@ -5,14 +5,19 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureAdmin } from "../../src/api/objects/users.js";
+import { readConfig } from "../../src/config.js";
+import { createNodeRuntime } from "../../src/node/node-runtime.js";
 import { signUrl } from "../../src/signing/url-signature.js";
-import { kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
+import { type KeyValueNamespace, kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
+import { connectRedis } from "../../src/storage/redis/connect.js";
 import { RedisFireLog } from "../../src/storage/redis/redis-fire-log.js";
 import {
   RedisPixelConfigs,
   RedisPixelWriter,
 } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { ADMIN, ApiClient } from "../helpers/api-client.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
@@ -63,6 +68,52 @@ beforeEach(async () => {
   const writer = new RedisPixelWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument());
   await writer.putPixel(pixelDocument());
+});
+
+describe("the management API writes pixel configs through to the Worker's KV", () => {
+  it("the Worker answers a pixel's new piggyback right after the API changes it", async () => {
+    const kv = (await mf.getKVNamespace("PIXELS")) as unknown as KeyValueNamespace;
+    const redisClient = connectRedis({ url: redis.url });
+    const node = await createNodeRuntime(
+      readConfig({ SIGNING_SECRET: SECRET }),
+      redisClient,
+      () => {},
+      Date.now,
+      kv,
+    );
+    try {
+      await ensureAdmin(node.api, ADMIN, () => {});
+      const admin = new ApiClient(node.app);
+      await admin.login(ADMIN.username, ADMIN.password);
+      const member = (await admin.post("/member", { member: { name: "M" } })).body.response.id;
+      const advertiser = (
+        await admin.post(`/advertiser?member_id=${member}`, { advertiser: { name: "A" } })
+      ).body.response.id;
+      const piggyback = (n: number) => [
+        { pixel_type: "img", url: `https://tags.example/${n}.gif` },
+      ];
+      const id = (
+        await admin.post(`/pixel?advertiser_id=${advertiser}`, {
+          pixel: { name: "P", piggyback_pixels: piggyback(1) },
+        })
+      ).body.response.id;
+      const location = async () => {
+        const response = await mf.dispatchFetch(`https://px.example/px?id=${id}`, {
+          redirect: "manual",
+        });
+        await response.arrayBuffer();
+        return response.headers.get("location");
+      };
+      expect(await location()).toBe("https://tags.example/1.gif");
+      await admin.put(`/pixel?id=${id}`, { pixel: { piggyback_pixels: piggyback(2) } });
+      expect(await location()).toBe("https://tags.example/2.gif");
+      await admin.put(`/pixel?id=${id}`, { pixel: { piggyback_pixels: null } });
+      expect(await location()).toBeNull();
+    } finally {
+      await node.close();
+      redisClient.disconnect();
+    }
+  });
 });
 
 describe("the Worker bundle in Miniflare", () => {
