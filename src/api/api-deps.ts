@@ -9,11 +9,11 @@ import type {
 import type { PixelDocument } from "../pixels/pixel-document.js";
 import type { TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
+import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import { TokenStore } from "./auth/tokens.js";
 import type { PixelChange } from "./edge-sync.js";
-import { RedisObjectStore } from "./objects/object-store.js";
 
 /** What the management API reads and writes. */
 export interface ApiStores {

@@ -137,7 +137,7 @@ describe("GET /px", () => {
 
   it("answers an unknown or inactive pixel with the GIF and logs the fire", async () => {
     await new RedisPixelWriter(fixture.redis.client).putPixel(
-      pixelDocument({ id: 38, state: "inactive" }),
+      pixelDocument({ id: 38, code: null, state: "inactive" }),
     );
     await click("555", 5);
     for (const path of ["/px?id=999", "/px?id=38"]) {

@@ -13,6 +13,7 @@ import {
 import { keys, PIXEL_CHANGES_CHANNEL } from "../keys.js";
 import type { PixelConfigSource } from "../ports.js";
 import type { RedisClient } from "./connect.js";
+import { RedisObjectStore } from "./redis-object-store.js";
 
 /**
  * Pixel configs from Redis, the source of truth: the pixel document (found by id, or by
@@ -40,40 +41,53 @@ export class RedisPixelConfigs implements PixelConfigSource {
 }
 
 /**
- * Writes the documents the edge reads. The management API owns these objects; this is the
- * write path it (and `npm run seed-demo`) uses, and it tells every edge the pixel changed.
+ * Writes the documents the edge reads, with the indexes the management API lists them by.
+ * The API owns these objects; this is the write path of `npm run seed-demo` and of tests, and
+ * it tells every edge a pixel changed.
  */
 export class RedisPixelWriter {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly stores;
+
+  constructor(private readonly redis: RedisClient) {
+    this.stores = {
+      member: new RedisObjectStore<MemberDocument & { member_id: number }>(redis, "member"),
+      advertiser: new RedisObjectStore<AdvertiserDocument>(redis, "advertiser"),
+      "line-item": new RedisObjectStore<LineItemDocument>(
+        redis,
+        "line-item",
+        (li) => li.advertiser_id,
+      ),
+      campaign: new RedisObjectStore<CampaignDocument>(redis, "campaign", (cp) => cp.advertiser_id),
+      pixel: new RedisObjectStore<PixelDocument>(redis, "pixel"),
+    };
+  }
 
   /** A new id for an object type, e.g. `nextId("pixel")`. */
-  async nextId(
-    type: "member" | "advertiser" | "line-item" | "campaign" | "pixel",
-  ): Promise<number> {
-    return this.redis.incr(keys.sequence(type));
+  nextId(type: keyof RedisPixelWriter["stores"]): Promise<number> {
+    return this.stores[type].nextId();
   }
 
   async putMember(member: MemberDocument): Promise<void> {
-    await this.redis.set(keys.member(member.id), JSON.stringify(member));
+    const store = this.stores.member;
+    await store.put({ ...member, member_id: member.id }, await store.get(member.id));
   }
 
   async putLineItem(lineItem: LineItemDocument): Promise<void> {
-    await this.redis.set(keys.lineItem(lineItem.id), JSON.stringify(lineItem));
+    await this.stores["line-item"].put(lineItem, await this.stores["line-item"].get(lineItem.id));
   }
 
   async putCampaign(campaign: CampaignDocument): Promise<void> {
-    await this.redis.set(keys.campaign(campaign.id), JSON.stringify(campaign));
+    await this.stores.campaign.put(campaign, await this.stores.campaign.get(campaign.id));
   }
 
   async putAdvertiser(advertiser: AdvertiserDocument): Promise<void> {
-    await this.redis.set(keys.advertiser(advertiser.id), JSON.stringify(advertiser));
+    await this.stores.advertiser.put(advertiser, await this.stores.advertiser.get(advertiser.id));
     await this.redis.publish(PIXEL_CHANGES_CHANNEL, "*");
   }
 
   async putPixel(pixel: PixelDocument): Promise<void> {
-    await this.redis.set(keys.pixel(pixel.id), JSON.stringify(pixel));
-    if (pixel.code !== null)
-      await this.redis.set(keys.pixelByCode(pixel.member_id, pixel.code), String(pixel.id));
+    if (!(await this.stores.pixel.put(pixel, await this.stores.pixel.get(pixel.id))))
+      throw new Error(`pixel code ${pixel.code} is taken in member ${pixel.member_id}`);
     await this.redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));
   }
 }

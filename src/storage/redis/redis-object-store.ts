@@ -1,5 +1,5 @@
-import { keys } from "../../storage/keys.js";
-import type { RedisClient } from "../../storage/redis/connect.js";
+import { keys } from "../keys.js";
+import type { RedisClient } from "./connect.js";
 
 export interface StoredObject {
   id: number;
