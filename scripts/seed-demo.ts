@@ -1,6 +1,7 @@
 // `npm run seed-demo`: creates a demo member, advertiser, line item, campaign and pixel in the
 // service's Redis (once; a second run reuses them) and prints a tag and beacons to try.
-// `npm run seed-demo -- --show` prints the demo pixel's fire log and conversions.
+// `npm run seed-demo -- --show [pixel id]` prints a pixel's fire log and conversions (the
+// demo pixel's by default).
 import { readConfig } from "../src/config.js";
 import { formatTimestamp } from "../src/conversions/timestamps.js";
 import { openRedisOrExit } from "../src/node/open-redis.js";
@@ -113,13 +114,15 @@ async function findDemo() {
 try {
   const existing = await findDemo();
   const demo = existing ?? (await createDemo());
-  if (process.argv.includes("--show")) {
+  const show = process.argv.indexOf("--show");
+  if (show !== -1) {
+    const pixelId = Number(process.argv[show + 1] ?? demo.pixelId) || demo.pixelId;
     const log = new RedisFireLog(redis);
-    console.log(`Fires of pixel ${demo.pixelId}, oldest first:`);
-    for (const f of await log.fires(demo.pixelId))
+    console.log(`Fires of pixel ${pixelId}, oldest first:`);
+    for (const f of await log.fires(pixelId))
       console.log(`  ${formatTimestamp(f.ts)} user ${f.user_id}: ${f.reason}`);
     console.log("Conversions, newest first:");
-    for (const c of await log.conversions(demo.pixelId)) console.log(`  ${JSON.stringify(c)}`);
+    for (const c of await log.conversions(pixelId)) console.log(`  ${JSON.stringify(c)}`);
   } else {
     const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
     const q = `adv=${demo.advertiserId}&li=${demo.lineItemId}&cp=${demo.campaignId}&cr=1`;
