@@ -126,3 +126,17 @@ describe("the admin bootstrap", () => {
     expect((await client.login(ADMIN.username, "a brand new passphrase")).status).toBe(200);
   });
 });
+
+describe("failed logins", () => {
+  it("slow the next attempts down: none for 3 failures, then doubling from 250 ms up to 4 s", async () => {
+    const { LoginThrottle } = await import("../../src/api/auth/login-throttle.js");
+    const throttle = new LoginThrottle(fixture.redis.client, () => now);
+    const delays: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      delays.push((await throttle.check("mallory")).delayMs);
+      await throttle.record("mallory", "fail");
+    }
+    expect(delays).toEqual([0, 0, 0, 250, 500, 1000, 2000, 4000, 4000]);
+    expect((await throttle.check("someone-else")).delayMs).toBe(0);
+  });
+});

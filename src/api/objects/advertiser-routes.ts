@@ -7,6 +7,7 @@ import { integrity, notFound, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
+import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible, writingMember } from "../tenancy.js";
 import { idList, oneId } from "./id-query.js";
@@ -71,6 +72,7 @@ export async function namedAdvertiser(
 
 /** `/advertiser`: GET, POST, PUT, DELETE, by id or code, within the caller's member. */
 export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  mountMetaRoute(api, "/advertiser", ADVERTISER_META);
   const store = deps.stores.advertisers;
 
   documentedRoute(

@@ -7,6 +7,7 @@ import { notFound, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
+import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
@@ -92,6 +93,7 @@ async function namedCampaign(
 
 /** `/campaign?advertiser_id=`: campaigns of a line item, with the pixels they count. */
 export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  mountMetaRoute(api, "/campaign", CAMPAIGN_META);
   const store = deps.stores.campaigns;
 
   documentedRoute(

@@ -7,6 +7,7 @@ import { integrity, notFound, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
+import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
@@ -93,6 +94,7 @@ async function namedLineItem(
 
 /** `/line-item?advertiser_id=`: line items and the conversion pixels attached to them. */
 export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  mountMetaRoute(api, "/line-item", LINE_ITEM_META);
   const store = deps.stores.lineItems;
 
   documentedRoute(

@@ -7,6 +7,7 @@ import type { ApiEnv } from "../api-env.js";
 import { integrity, notFound, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
+import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
@@ -86,16 +87,7 @@ function withDefaults(values: Partial<PixelValues>): Omit<PixelValues, "advertis
 export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   const store = deps.stores.pixels;
 
-  documentedRoute(
-    api,
-    createRoute({
-      method: "get",
-      path: "/pixel/meta",
-      tags: ["pixel"],
-      responses: { 200: { description: "Fields" } },
-    }),
-    (c) => respond(c, { status: "OK", fields: PIXEL_META }),
-  );
+  mountMetaRoute(api, "/pixel", PIXEL_META);
 
   documentedRoute(
     api,

@@ -5,6 +5,7 @@ import { notFound, syntaxError, unauthorized } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
+import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, isAdmin } from "../tenancy.js";
 import { idList } from "./id-query.js";
@@ -36,6 +37,7 @@ const UserInput = z
 
 /** `/user`: admins create any user; a member's users create and see users of their member. */
 export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  mountMetaRoute(api, "/user", USER_META);
   documentedRoute(
     api,
     createRoute({
