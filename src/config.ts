@@ -19,6 +19,8 @@ export interface Config {
   rateLimitWrite: number;
   adminUsername: string | null;
   adminPassword: string | null;
+  /** Workers KV the API writes pixel configs through to (all three, or none). */
+  cloudflareKv: { accountId: string; namespaceId: string; apiToken: string } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -38,6 +40,18 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === "1" || raw === "true") return true;
   if (raw === "0" || raw === "false") return false;
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function cloudflareKv(env: Env): Config["cloudflareKv"] {
+  const accountId = env.CF_ACCOUNT_ID;
+  const namespaceId = env.CF_KV_NAMESPACE_ID;
+  const apiToken = env.CF_API_TOKEN;
+  if (!accountId && !namespaceId && !apiToken) return null;
+  if (!accountId || !namespaceId || !apiToken)
+    throw new Error(
+      "CF_ACCOUNT_ID, CF_KV_NAMESPACE_ID and CF_API_TOKEN go together: set all three",
+    );
+  return { accountId, namespaceId, apiToken };
 }
 
 /** Reads and checks the configuration; a bad value stops the start with a one-line reason. */
@@ -61,5 +75,6 @@ export function readConfig(env: Env): Config {
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
+    cloudflareKv: cloudflareKv(env),
   };
 }

@@ -4,6 +4,7 @@ import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
+import { CloudflareKvWriter } from "./storage/cloudflare-kv-writer.js";
 
 // The Node entry: builds the dependencies from the environment and serves the app.
 const log = jsonLogger;
@@ -13,7 +14,8 @@ const opened = await openRedisOrExit(config);
 const redis = opened.redis;
 redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
 
-const runtime = await createNodeRuntime(config, redis, log);
+const kv = config.cloudflareKv ? new CloudflareKvWriter(config.cloudflareKv) : null;
+const runtime = await createNodeRuntime(config, redis, log, Date.now, kv);
 await ensureAdmin(
   runtime.api,
   { username: config.adminUsername, password: config.adminPassword },

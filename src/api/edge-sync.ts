@@ -1,3 +1,4 @@
+import type { Logger } from "../deps.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import { type KeyValueNamespace, kvPixelKey } from "../storage/kv-pixel-configs.js";
@@ -13,19 +14,32 @@ export interface PixelChange {
  * Carries a change of pixel configs to every edge: Node edges drop them from their caches
  * (pub/sub), and the Workers' KV copies are rewritten (or deleted) when a KV writer is set.
  */
-export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null) {
+export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null, log: Logger) {
   const configs = new RedisPixelConfigs(redis);
+  const writeThrough = async (store: KeyValueNamespace, pixel: PixelChange["pixels"][number]) => {
+    const config = await configs.get({ id: pixel.id });
+    const refs = [
+      { id: pixel.id },
+      ...(pixel.code ? [{ code: pixel.code, member_id: pixel.member_id }] : []),
+    ];
+    for (const ref of refs) {
+      if (config) await store.put(kvPixelKey(ref), JSON.stringify(config));
+      else await store.delete(kvPixelKey(ref));
+    }
+  };
   return async (change: PixelChange): Promise<void> => {
     for (const pixel of change.pixels) {
       if (kv) {
-        const config = await configs.get({ id: pixel.id });
-        const refs = [
-          { id: pixel.id },
-          ...(pixel.code ? [{ code: pixel.code, member_id: pixel.member_id }] : []),
-        ];
-        for (const ref of refs) {
-          if (config) await kv.put(kvPixelKey(ref), JSON.stringify(config));
-          else await kv.delete(kvPixelKey(ref));
+        try {
+          await writeThrough(kv, pixel);
+        } catch (error) {
+          // Redis holds the change; the Worker's copy stays stale until the pixel changes again.
+          log({
+            level: "error",
+            msg: "KV write-through failed",
+            pixel_id: pixel.id,
+            error: String(error),
+          });
         }
       }
       await redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));

@@ -75,7 +75,7 @@ export async function createNodeRuntime(
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
-  const toEdges = edgeSync(redis, kv);
+  const toEdges = edgeSync(redis, kv, log);
   const api: ApiDeps = {
     redis,
     stores: createApiStores(redis, clock),
