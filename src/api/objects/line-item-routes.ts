@@ -1,18 +1,22 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { LineItemDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
-import { integrity, notFound, syntaxError } from "../api-error.js";
+import { integrity, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
-import { actingMember, visible } from "../tenancy.js";
-import { namedAdvertiser } from "./advertiser-routes.js";
+import { actingMember } from "../tenancy.js";
+import {
+  advertiserForWrite,
+  applyChanges,
+  namedObject,
+  objectsForQuery,
+  SCOPE_PARAMS,
+} from "./advertiser-scoped.js";
 import { refreshAttachments } from "./attachments.js";
-import { idList, oneId } from "./id-query.js";
 import { creationStamps } from "./timestamps.js";
 import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
@@ -47,7 +51,6 @@ const LineItemInput = z
           })
           .strict(),
       )
-      .max(MAX_LINE_ITEM_PIXELS, `a line item has at most ${MAX_LINE_ITEM_PIXELS} pixels`)
       .nullable(),
   })
   .strict();
@@ -55,10 +58,13 @@ const LineItemInput = z
 const TERM = "line-item";
 const READ_ONLY = ["id", "member_id", "created_on", "last_modified"];
 const body = documentedBody(TERM, LineItemInput);
+const codeOwner = (advertiser: { id: number }) => advertiser.id;
 
-/** Every pixel must exist, be visible and belong to the line item's advertiser. */
+/** At most 20 pixels, each once, each a pixel of the line item's advertiser. */
 async function checkPixels(deps: ApiDeps, item: LineItemDocument): Promise<void> {
   const ids = item.pixels.map((p) => p.id);
+  if (ids.length > MAX_LINE_ITEM_PIXELS)
+    throw syntaxError(`${TERM}.pixels`, `a line item has at most ${MAX_LINE_ITEM_PIXELS} pixels`);
   if (new Set(ids).size !== ids.length) throw syntaxError(`${TERM}.pixels`, "lists a pixel twice");
   const pixels = await deps.stores.pixels.getMany(ids);
   for (const [i, id] of ids.entries()) {
@@ -71,190 +77,120 @@ async function checkPixels(deps: ApiDeps, item: LineItemDocument): Promise<void>
   }
 }
 
-async function namedLineItem(
-  c: Context<ApiEnv>,
+/** A campaign may only count pixels on its line item: a change that strands one is refused. */
+async function checkCampaigns(deps: ApiDeps, item: LineItemDocument): Promise<void> {
+  const campaigns = (await deps.stores.campaigns.list(item.member_id)).filter(
+    (cp) => cp.line_item_id === item.id,
+  );
+  const stranded = campaigns.find((cp) =>
+    cp.pixels.some((p) => !item.pixels.some((q) => q.id === p.id)),
+  );
+  if (stranded)
+    throw integrity(
+      `Campaign ${stranded.id} counts a pixel this change removes; change the campaign first`,
+    );
+}
+
+async function save(
   deps: ApiDeps,
-  member: number | null,
-): Promise<LineItemDocument> {
-  const id = oneId(c.req.query("id"), "id");
-  const code = c.req.query("code");
-  let item: LineItemDocument | null = null;
-  if (id !== null) item = await deps.stores.lineItems.get(id);
-  else if (code) {
-    const advertiser = await namedAdvertiser(c, deps, member, {
-      id: "advertiser_id",
-      code: "advertiser_code",
-    });
-    const byCode = await deps.stores.lineItems.idByCode(advertiser.id, code);
-    item = byCode === null ? null : await deps.stores.lineItems.get(byCode);
-  } else throw syntaxError("id", "name the line item with id or code");
-  if (!item || !visible(item, member)) throw notFound("line-item");
-  return item;
+  item: LineItemDocument,
+  previous: LineItemDocument | null,
+): Promise<void> {
+  if (!(await deps.stores.lineItems.put(item, previous)))
+    throw syntaxError(`${TERM}.code`, "is already used by another line item of this advertiser");
+  await refreshAttachments(
+    deps,
+    [...(previous?.pixels ?? []), ...item.pixels].map((p) => p.id),
+  );
 }
 
 /** `/line-item?advertiser_id=`: line items and the conversion pixels attached to them. */
 export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/line-item", LINE_ITEM_META);
   const store = deps.stores.lineItems;
-
-  documentedRoute(
-    api,
+  const route = (
+    method: "get" | "post" | "put" | "delete",
+    description: string,
+    withBody = false,
+  ) =>
     createRoute({
-      method: "get",
+      method,
       path: "/line-item",
-      tags: ["line-item"],
-      responses: { 200: { description: "Line items" } },
-    }),
-    async (c) => {
-      const member = await actingMember(c, deps);
-      let items = await store.list(member);
-      if (c.req.query("advertiser_id") || c.req.query("advertiser_code")) {
-        const advertiser = await namedAdvertiser(c, deps, member, {
-          id: "advertiser_id",
-          code: "advertiser_code",
-        });
-        items = items.filter((li) => li.advertiser_id === advertiser.id);
-      }
-      const ids = idList(c.req.query("id"));
-      if (ids) items = items.filter((li) => ids.includes(li.id));
-      const consumed = new Set(["id", "advertiser_id", "advertiser_code", "member_id"]);
-      return readObjects(
-        c,
-        { one: "line-item", many: "line-items" },
-        items,
-        LINE_ITEM_META,
-        consumed,
-        ids?.length === 1,
-      );
-    },
-  );
+      tags: [TERM],
+      ...(withBody ? { request: { body } } : {}),
+      responses: { 200: { description } },
+    });
 
-  documentedRoute(
-    api,
-    createRoute({
-      method: "post",
-      path: "/line-item",
-      tags: ["line-item"],
-      request: { body },
-      responses: { 200: { description: "The new line item" } },
-    }),
-    async (c) => {
-      const member = await actingMember(c, deps);
-      const { values, warnings } = parseWrite(
-        await jsonBody(c.req),
-        TERM,
-        LineItemInput.partial().required({ name: true }),
-        READ_ONLY,
-      );
-      const advertiser =
-        c.req.query("advertiser_id") || c.req.query("advertiser_code")
-          ? await namedAdvertiser(c, deps, member, { id: "advertiser_id", code: "advertiser_code" })
-          : await deps.stores.advertisers.get(values.advertiser_id ?? 0);
-      if (!advertiser || !visible(advertiser, member)) throw notFound("advertiser");
-      const item: LineItemDocument = {
-        id: await store.nextId(),
-        code: values.code ?? null,
-        name: values.name,
-        state: values.state ?? "active",
-        advertiser_id: advertiser.id,
-        member_id: advertiser.member_id,
-        pixels: values.pixels ?? [],
-        ...creationStamps(deps.clock()),
-      };
-      await checkPixels(deps, item);
-      if (!(await store.put(item, null)))
-        throw syntaxError(
-          `${TERM}.code`,
-          "is already used by another line item of this advertiser",
-        );
-      await refreshAttachments(
-        deps,
-        item.pixels.map((p) => p.id),
-      );
-      return writeResponse(c, TERM, item, warnings);
-    },
-  );
+  documentedRoute(api, route("get", "Line items"), async (c) => {
+    const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);
+    return readObjects(
+      c,
+      { one: TERM, many: "line-items" },
+      objects,
+      LINE_ITEM_META,
+      SCOPE_PARAMS,
+      single,
+    );
+  });
 
-  documentedRoute(
-    api,
-    createRoute({
-      method: "put",
-      path: "/line-item",
-      tags: ["line-item"],
-      request: { body },
-      responses: { 200: { description: "The line item as it now stands" } },
-    }),
-    async (c) => {
-      const member = await actingMember(c, deps);
-      const previous = await namedLineItem(c, deps, member);
-      const { values, warnings } = parseWrite(
-        await jsonBody(c.req),
-        TERM,
-        LineItemInput.partial(),
-        READ_ONLY,
-      );
-      if (values.advertiser_id !== undefined && values.advertiser_id !== previous.advertiser_id)
-        throw syntaxError(`${TERM}.advertiser_id`, "a line item cannot move to another advertiser");
-      const changes = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-      if (c.req.query("append") === "true" && values.pixels)
-        changes.pixels = [...previous.pixels, ...values.pixels];
-      if (changes.pixels === null) changes.pixels = [];
-      const item: LineItemDocument = {
-        ...previous,
-        ...changes,
-        last_modified: creationStamps(deps.clock()).last_modified,
-      };
-      if (item.pixels.length > MAX_LINE_ITEM_PIXELS)
-        throw syntaxError(
-          `${TERM}.pixels`,
-          `a line item has at most ${MAX_LINE_ITEM_PIXELS} pixels`,
-        );
-      await checkPixels(deps, item);
-      const campaigns = (await deps.stores.campaigns.list(item.member_id)).filter(
-        (cp) => cp.line_item_id === item.id,
-      );
-      const stranded = campaigns.find((cp) =>
-        cp.pixels.some((p) => !item.pixels.some((q) => q.id === p.id)),
-      );
-      if (stranded)
-        throw integrity(
-          `Campaign ${stranded.id} counts a pixel this change removes; change the campaign first`,
-        );
-      if (!(await store.put(item, previous)))
-        throw syntaxError(
-          `${TERM}.code`,
-          "is already used by another line item of this advertiser",
-        );
-      await refreshAttachments(
-        deps,
-        [...previous.pixels, ...item.pixels].map((p) => p.id),
-      );
-      return writeResponse(c, TERM, item, warnings);
-    },
-  );
+  documentedRoute(api, route("post", "The new line item", true), async (c) => {
+    const member = await actingMember(c, deps);
+    const input = LineItemInput.partial().required({ name: true });
+    const { values, warnings } = parseWrite(await jsonBody(c.req), TERM, input, READ_ONLY);
+    const advertiser = await advertiserForWrite(c, deps, member, values.advertiser_id);
+    const item: LineItemDocument = {
+      id: await store.nextId(),
+      code: values.code ?? null,
+      name: values.name,
+      state: values.state ?? "active",
+      advertiser_id: advertiser.id,
+      member_id: advertiser.member_id,
+      pixels: values.pixels ?? [],
+      ...creationStamps(deps.clock()),
+    };
+    await checkPixels(deps, item);
+    await save(deps, item, null);
+    return writeResponse(c, TERM, item, warnings);
+  });
 
-  documentedRoute(
-    api,
-    createRoute({
-      method: "delete",
-      path: "/line-item",
-      tags: ["line-item"],
-      responses: { 200: { description: "Deleted" } },
-    }),
-    async (c) => {
-      const member = await actingMember(c, deps);
-      const item = await namedLineItem(c, deps, member);
-      const campaigns = (await deps.stores.campaigns.list(item.member_id)).filter(
-        (cp) => cp.line_item_id === item.id,
-      );
-      if (campaigns.length)
-        throw integrity("The line item still has campaigns; delete those first");
-      await store.delete(item);
-      await refreshAttachments(
-        deps,
-        item.pixels.map((p) => p.id),
-      );
-      return respond(c, { status: "OK" });
-    },
-  );
+  documentedRoute(api, route("put", "The line item as it now stands", true), async (c) => {
+    const member = await actingMember(c, deps);
+    const previous = await namedObject(c, deps, member, store, TERM, codeOwner);
+    const { values, warnings } = parseWrite(
+      await jsonBody(c.req),
+      TERM,
+      LineItemInput.partial(),
+      READ_ONLY,
+    );
+    const changed = applyChanges(
+      c,
+      TERM,
+      previous,
+      { ...values, pixels: values.pixels ?? undefined },
+      ["pixels"],
+    );
+    const item: LineItemDocument = {
+      ...changed,
+      pixels: values.pixels === null ? [] : changed.pixels,
+      last_modified: creationStamps(deps.clock()).last_modified,
+    };
+    await checkPixels(deps, item);
+    await checkCampaigns(deps, item);
+    await save(deps, item, previous);
+    return writeResponse(c, TERM, item, warnings);
+  });
+
+  documentedRoute(api, route("delete", "Deleted"), async (c) => {
+    const item = await namedObject(c, deps, await actingMember(c, deps), store, TERM, codeOwner);
+    const campaigns = (await deps.stores.campaigns.list(item.member_id)).filter(
+      (cp) => cp.line_item_id === item.id,
+    );
+    if (campaigns.length) throw integrity("The line item still has campaigns; delete those first");
+    await store.delete(item);
+    await refreshAttachments(
+      deps,
+      item.pixels.map((p) => p.id),
+    );
+    return respond(c, { status: "OK" });
+  });
 }

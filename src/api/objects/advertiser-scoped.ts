@@ -1,0 +1,112 @@
+import type { Context } from "hono";
+import type { AdvertiserDocument } from "../../objects/documents.js";
+import type { RedisObjectStore, StoredObject } from "../../storage/redis/redis-object-store.js";
+import type { ApiDeps } from "../api-deps.js";
+import type { ApiEnv } from "../api-env.js";
+import { notFound, syntaxError } from "../api-error.js";
+import { visible } from "../tenancy.js";
+import { namedAdvertiser } from "./advertiser-routes.js";
+import { idList, oneId } from "./id-query.js";
+
+/** Objects that belong to an advertiser: line items, campaigns, pixels. */
+type AdvertiserObject = StoredObject & { advertiser_id: number };
+
+const ADVERTISER_PARAMS = { id: "advertiser_id", code: "advertiser_code" };
+const namesAdvertiser = (c: Context) =>
+  Boolean(c.req.query("advertiser_id") || c.req.query("advertiser_code"));
+
+/** The query parameters these helpers read, which are not list filters. */
+export const SCOPE_PARAMS = new Set([
+  "id",
+  "advertiser_id",
+  "advertiser_code",
+  "member_id",
+  "append",
+]);
+
+/**
+ * A GET's objects: the acting member's, narrowed to the advertiser (`advertiser_id` or
+ * `advertiser_code`) and the ids the query names. `single` when exactly one id was asked for.
+ */
+export async function objectsForQuery<T extends AdvertiserObject>(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  member: number | null,
+  store: RedisObjectStore<T>,
+): Promise<{ objects: T[]; single: boolean }> {
+  let objects = await store.list(member);
+  if (namesAdvertiser(c)) {
+    const advertiser = await namedAdvertiser(c, deps, member, ADVERTISER_PARAMS);
+    objects = objects.filter((o) => o.advertiser_id === advertiser.id);
+  }
+  const ids = idList(c.req.query("id"));
+  if (ids) objects = objects.filter((o) => ids.includes(o.id));
+  return { objects, single: ids?.length === 1 };
+}
+
+/** The advertiser a new object is for: named in the query, else by the body's advertiser_id. */
+export async function advertiserForWrite(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  member: number | null,
+  bodyAdvertiserId: number | undefined,
+): Promise<AdvertiserDocument> {
+  if (namesAdvertiser(c)) return namedAdvertiser(c, deps, member, ADVERTISER_PARAMS);
+  if (bodyAdvertiserId === undefined) throw syntaxError("advertiser_id", "name the advertiser");
+  const advertiser = await deps.stores.advertisers.get(bodyAdvertiserId);
+  if (!advertiser || !visible(advertiser, member)) throw notFound("advertiser");
+  return advertiser;
+}
+
+/**
+ * The object a PUT or DELETE names: by `id` (in the query, or the body's id), or by `code`
+ * under the advertiser the query names. `codeOwner` says whose codes are unique.
+ */
+export async function namedObject<T extends AdvertiserObject>(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  member: number | null,
+  store: RedisObjectStore<T>,
+  term: string,
+  codeOwner: (advertiser: AdvertiserDocument) => number,
+  bodyId?: unknown,
+): Promise<T> {
+  const id = oneId(c.req.query("id"), "id") ?? (typeof bodyId === "number" ? bodyId : null);
+  const code = c.req.query("code");
+  let found: T | null = null;
+  if (id !== null) found = await store.get(id);
+  else if (code) {
+    const advertiser = await namedAdvertiser(c, deps, member, ADVERTISER_PARAMS);
+    const byCode = await store.idByCode(codeOwner(advertiser), code);
+    found = byCode === null ? null : await store.get(byCode);
+  } else throw syntaxError("id", `name the ${term} with id (or advertiser and code)`);
+  if (!found || !visible(found, member)) throw notFound(term);
+  const advertiserId = oneId(c.req.query("advertiser_id"), "advertiser_id");
+  if (advertiserId !== null && advertiserId !== found.advertiser_id) throw notFound(term);
+  return found;
+}
+
+/**
+ * A PUT's changes applied to an object: fields given replace the stored ones; with
+ * `append=true` the named array fields grow instead; `advertiser_id` may not change.
+ */
+export function applyChanges<T extends AdvertiserObject>(
+  c: Context,
+  term: string,
+  previous: T,
+  values: Partial<T>,
+  appendable: ReadonlyArray<keyof T>,
+): T {
+  if (values.advertiser_id !== undefined && values.advertiser_id !== previous.advertiser_id)
+    throw syntaxError(`${term}.advertiser_id`, `a ${term} cannot move to another advertiser`);
+  const changes = Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+  if (c.req.query("append") === "true")
+    for (const field of appendable) {
+      const added = values[field];
+      if (Array.isArray(added))
+        changes[field] = [...((previous[field] as unknown[] | null) ?? []), ...added] as T[keyof T];
+    }
+  return { ...previous, ...changes };
+}
