@@ -16,3 +16,20 @@ export function documentedRoute(
   api.openAPIRegistry.registerPath(route);
   api.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ":$1"), handler);
 }
+
+type Verb = "get" | "post" | "put" | "delete";
+
+/**
+ * Route descriptions for one service path: `route("post", "The new pixel", true)` documents a
+ * POST whose body is `body`.
+ */
+export function serviceRoutes(path: string, tag: string, body: unknown) {
+  return (method: Verb, description: string, withBody = false): RouteConfig =>
+    ({
+      method,
+      path,
+      tags: [tag],
+      ...(withBody ? { request: { body } } : {}),
+      responses: { 200: { description } },
+    }) as RouteConfig;
+}

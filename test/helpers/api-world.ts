@@ -30,3 +30,16 @@ export async function twoMembers(edge: NodeRuntime) {
   const [a, b] = clients as [ApiClient, ApiClient];
   return { admin, a, b, memberA, memberB };
 }
+
+/** A logged-in system admin, one member and one advertiser of that member. */
+export async function adminWithAdvertiser(edge: NodeRuntime) {
+  await ensureAdmin(edge.api, ADMIN, () => {});
+  const admin = new ApiClient(edge.app);
+  await admin.login(ADMIN.username, ADMIN.password);
+  const member = (await admin.post("/member", { member: { name: "M" } })).body.response
+    .id as number;
+  const advertiser = (
+    await admin.post(`/advertiser?member_id=${member}`, { advertiser: { name: "A" } })
+  ).body.response.id as number;
+  return { admin, member, advertiser };
+}

@@ -64,8 +64,7 @@ describe("when Workers KV cannot be written", () => {
     const { createNodeRuntime } = await import("../../src/node/node-runtime.js");
     const { readConfig } = await import("../../src/config.js");
     const { connectRedis } = await import("../../src/storage/redis/connect.js");
-    const { ensureAdmin } = await import("../../src/api/objects/users.js");
-    const { ADMIN, ApiClient } = await import("../helpers/api-client.js");
+    const { adminWithAdvertiser } = await import("../helpers/api-world.js");
     const { captureLog } = await import("../helpers/node-edge.js");
     const redis = await startTestRedis();
     const client = connectRedis({ url: redis.url });
@@ -84,13 +83,7 @@ describe("when Workers KV cannot be written", () => {
       refusing,
     );
     try {
-      await ensureAdmin(node.api, ADMIN, () => {});
-      const admin = new ApiClient(node.app);
-      await admin.login(ADMIN.username, ADMIN.password);
-      const member = (await admin.post("/member", { member: { name: "M" } })).body.response.id;
-      const advertiser = (
-        await admin.post(`/advertiser?member_id=${member}`, { advertiser: { name: "A" } })
-      ).body.response.id;
+      const { admin, advertiser } = await adminWithAdvertiser(node);
       const created = await admin.post(`/pixel?advertiser_id=${advertiser}`, {
         pixel: { name: "P" },
       });

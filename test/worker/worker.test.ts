@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ensureAdmin } from "../../src/api/objects/users.js";
 import { readConfig } from "../../src/config.js";
 import { createNodeRuntime } from "../../src/node/node-runtime.js";
 import { signUrl } from "../../src/signing/url-signature.js";
@@ -17,7 +16,7 @@ import {
   RedisPixelWriter,
 } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { ADMIN, ApiClient } from "../helpers/api-client.js";
+import { adminWithAdvertiser } from "../helpers/api-world.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
@@ -82,13 +81,7 @@ describe("the management API writes pixel configs through to the Worker's KV", (
       kv,
     );
     try {
-      await ensureAdmin(node.api, ADMIN, () => {});
-      const admin = new ApiClient(node.app);
-      await admin.login(ADMIN.username, ADMIN.password);
-      const member = (await admin.post("/member", { member: { name: "M" } })).body.response.id;
-      const advertiser = (
-        await admin.post(`/advertiser?member_id=${member}`, { advertiser: { name: "A" } })
-      ).body.response.id;
+      const { admin, advertiser } = await adminWithAdvertiser(node);
       const piggyback = (n: number) => [
         { pixel_type: "img", url: `https://tags.example/${n}.gif` },
       ];

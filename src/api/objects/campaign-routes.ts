@@ -1,9 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CampaignDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { syntaxError } from "../api-error.js";
-import { documentedRoute } from "../documented-route.js";
+import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
@@ -91,18 +91,7 @@ async function save(
 export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/campaign", CAMPAIGN_META);
   const store = deps.stores.campaigns;
-  const route = (
-    method: "get" | "post" | "put" | "delete",
-    description: string,
-    withBody = false,
-  ) =>
-    createRoute({
-      method,
-      path: "/campaign",
-      tags: [TERM],
-      ...(withBody ? { request: { body } } : {}),
-      responses: { 200: { description } },
-    });
+  const route = serviceRoutes("/campaign", TERM, body);
 
   documentedRoute(api, route("get", "Campaigns"), async (c) => {
     const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);

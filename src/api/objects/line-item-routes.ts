@@ -1,9 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { LineItemDocument } from "../../objects/documents.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, syntaxError } from "../api-error.js";
-import { documentedRoute } from "../documented-route.js";
+import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
@@ -108,18 +108,7 @@ async function save(
 export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/line-item", LINE_ITEM_META);
   const store = deps.stores.lineItems;
-  const route = (
-    method: "get" | "post" | "put" | "delete",
-    description: string,
-    withBody = false,
-  ) =>
-    createRoute({
-      method,
-      path: "/line-item",
-      tags: [TERM],
-      ...(withBody ? { request: { body } } : {}),
-      responses: { 200: { description } },
-    });
+  const route = serviceRoutes("/line-item", TERM, body);
 
   documentedRoute(api, route("get", "Line items"), async (c) => {
     const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);

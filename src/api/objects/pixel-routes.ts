@@ -1,10 +1,10 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { PixelDocument } from "../../pixels/pixel-document.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, syntaxError } from "../api-error.js";
-import { documentedRoute } from "../documented-route.js";
+import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
@@ -68,18 +68,7 @@ async function save(
 export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/pixel", PIXEL_META);
   const store = deps.stores.pixels;
-  const route = (
-    method: "get" | "post" | "put" | "delete",
-    description: string,
-    withBody = false,
-  ) =>
-    createRoute({
-      method,
-      path: "/pixel",
-      tags: [TERM],
-      ...(withBody ? { request: { body } } : {}),
-      responses: { 200: { description } },
-    });
+  const route = serviceRoutes("/pixel", TERM, body);
 
   documentedRoute(api, route("get", "Pixels"), async (c) => {
     const member = await actingMember(c, deps);
