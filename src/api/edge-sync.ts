@@ -16,13 +16,15 @@ export interface PixelChange {
  */
 export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null, log: Logger) {
   const configs = new RedisPixelConfigs(redis);
+  // Each way of naming the pixel is looked up afresh: a code the pixel no longer has resolves
+  // to nothing, and its KV copy goes.
   const writeThrough = async (store: KeyValueNamespace, pixel: PixelChange["pixels"][number]) => {
-    const config = await configs.get({ id: pixel.id });
     const refs = [
       { id: pixel.id },
       ...(pixel.code ? [{ code: pixel.code, member_id: pixel.member_id }] : []),
     ];
     for (const ref of refs) {
+      const config = await configs.get(ref);
       if (config) await store.put(kvPixelKey(ref), JSON.stringify(config));
       else await store.delete(kvPixelKey(ref));
     }

@@ -45,7 +45,7 @@ export class CachedPixelConfigs implements PixelConfigSource {
     return entry.pixel;
   }
 
-  /** Forgets one pixel (by id, and any code that led to it), or everything with `"*"`. */
+  /** Forgets one pixel (by id, any code that led to it, any unknown code), or all with `"*"`. */
   invalidate(pixelId: number | "*"): void {
     if (pixelId === "*") {
       this.entries.clear();
@@ -53,7 +53,10 @@ export class CachedPixelConfigs implements PixelConfigSource {
       return;
     }
     for (const [key, entry] of this.entries) {
-      if (key === `id:${pixelId}` || entry.pixel?.id === pixelId) this.entries.delete(key);
+      // A code that named nothing may name this pixel now: unknown codes are forgotten too.
+      const unknownCode = entry.pixel === null && key.startsWith("code:");
+      if (key === `id:${pixelId}` || entry.pixel?.id === pixelId || unknownCode)
+        this.entries.delete(key);
     }
     this.loading.delete(`id:${pixelId}`);
   }

@@ -78,3 +78,13 @@ describe("the in-process pixel config cache", () => {
     expect((await pixels.get({ code: "c1", member_id: 1 }))?.post_view_expire_mins).toBe(5);
   });
 });
+
+describe("codes that change", () => {
+  it("a code that named nothing is forgotten when any pixel changes", async () => {
+    const pixels = cache();
+    expect(await pixels.get({ code: "later", member_id: 1 })).toBeNull();
+    await new RedisPixelWriter(redis.client).putPixel(pixelDocument({ id: 1, code: "later" }));
+    pixels.invalidate(1);
+    expect((await pixels.get({ code: "later", member_id: 1 }))?.id).toBe(1);
+  });
+});

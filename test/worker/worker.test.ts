@@ -81,7 +81,7 @@ describe("the management API writes pixel configs through to the Worker's KV", (
       kv,
     );
     try {
-      const { admin, advertiser } = await adminWithAdvertiser(node);
+      const { admin, advertiser, member } = await adminWithAdvertiser(node);
       const piggyback = (n: number) => [
         { pixel_type: "img", url: `https://tags.example/${n}.gif` },
       ];
@@ -102,6 +102,14 @@ describe("the management API writes pixel configs through to the Worker's KV", (
       expect(await location()).toBe("https://tags.example/2.gif");
       await admin.put(`/pixel?id=${id}`, { pixel: { piggyback_pixels: null } });
       expect(await location()).toBeNull();
+
+      // A code the pixel gave up no longer finds it at the edge.
+      const kvGet = (key: string) => kv.get(key, "json");
+      await admin.put(`/pixel?id=${id}`, { pixel: { code: "old" } });
+      expect(await kvGet(kvPixelKey({ code: "old", member_id: member }))).toMatchObject({ id });
+      await admin.put(`/pixel?id=${id}`, { pixel: { code: "new" } });
+      expect(await kvGet(kvPixelKey({ code: "old", member_id: member }))).toBeNull();
+      expect(await kvGet(kvPixelKey({ code: "new", member_id: member }))).toMatchObject({ id });
     } finally {
       await node.close();
       redisClient.disconnect();
