@@ -1,9 +1,11 @@
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { ensureAdmin } from "./api/objects/users.js";
 import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
+import { answerUnparsableWithGif } from "./node/unparsable-requests.js";
 import { CloudflareKvWriter } from "./storage/cloudflare-kv-writer.js";
 
 // The Node entry: builds the dependencies from the environment and serves the app.
@@ -41,6 +43,8 @@ const server = serve(
       });
   },
 );
+
+answerUnparsableWithGif(server as Server);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

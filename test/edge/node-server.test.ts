@@ -1,6 +1,9 @@
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
+import { answerUnparsableWithGif } from "../../src/node/unparsable-requests.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
@@ -19,6 +22,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => {
     server = serve({ fetch: edge.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
   });
+  answerUnparsableWithGif(server as Server);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const writer = new RedisPixelWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument());
@@ -68,5 +72,33 @@ describe("the Node server", () => {
     expect(response.headers.get("set-cookie")).toMatch(
       /^uuid2=\d+; Max-Age=7776000; Path=\/; SameSite=Lax; HttpOnly$/,
     );
+  });
+});
+
+describe("requests Node cannot parse", () => {
+  it.each([
+    [
+      "a 100 KB query string",
+      `GET /px?id=37&other=${"x".repeat(100_000)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+    ],
+    [
+      "a 40 KB cookie",
+      `GET /px?id=37 HTTP/1.1\r\nHost: a\r\nCookie: uuid2=1; junk=${"y".repeat(40_000)}\r\n\r\n`,
+    ],
+    ["garbage", "NOT HTTP AT ALL\r\n\r\n"],
+  ])("answer %s with the GIF", async (_name, raw) => {
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(raw));
+      const chunks: Buffer[] = [];
+      socket.on("data", (chunk) => chunks.push(chunk));
+      socket.on("end", () => resolve(Buffer.concat(chunks)));
+      socket.on("error", reject);
+    });
+    expect(answer.toString("latin1")).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: image\/gif\r\n/);
+    expect(answer.toString("latin1")).toContain(
+      "Cache-Control: no-store, no-cache, must-revalidate, max-age=0",
+    );
+    expect(answer.subarray(answer.length - 43)).toEqual(Buffer.from(TRANSPARENT_GIF));
   });
 });
