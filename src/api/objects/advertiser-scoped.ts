@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { formatTimestamp } from "../../conversions/timestamps.js";
 import type { AdvertiserDocument } from "../../objects/documents.js";
 import type { RedisObjectStore, StoredObject } from "../../storage/redis/redis-object-store.js";
 import type { ApiDeps } from "../api-deps.js";
@@ -88,25 +89,32 @@ export async function namedObject<T extends AdvertiserObject>(
 
 /**
  * A PUT's changes applied to an object: fields given replace the stored ones; with
- * `append=true` the named array fields grow instead; `advertiser_id` may not change.
+ * `append=true` the `appendable` array fields grow instead; an `emptiedByNull` field sent as
+ * null becomes []; `advertiser_id` may not change; `last_modified` becomes `now`.
  */
-export function applyChanges<T extends AdvertiserObject>(
+export function applyChanges<T extends AdvertiserObject & { last_modified: string }>(
   c: Context,
   term: string,
   previous: T,
-  values: Partial<T>,
-  appendable: ReadonlyArray<keyof T>,
+  values: Partial<Record<keyof T, unknown>>,
+  options: {
+    appendable: ReadonlyArray<keyof T>;
+    emptiedByNull?: ReadonlyArray<keyof T>;
+    now: number;
+  },
 ): T {
   if (values.advertiser_id !== undefined && values.advertiser_id !== previous.advertiser_id)
     throw syntaxError(`${term}.advertiser_id`, `a ${term} cannot move to another advertiser`);
   const changes = Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
+  for (const field of options.emptiedByNull ?? [])
+    if (values[field] === null) changes[field] = [] as T[keyof T];
   if (c.req.query("append") === "true")
-    for (const field of appendable) {
+    for (const field of options.appendable) {
       const added = values[field];
       if (Array.isArray(added))
         changes[field] = [...((previous[field] as unknown[] | null) ?? []), ...added] as T[keyof T];
     }
-  return { ...previous, ...changes };
+  return { ...previous, ...changes, last_modified: formatTimestamp(options.now) };
 }

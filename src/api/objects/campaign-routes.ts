@@ -134,18 +134,11 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
       CampaignInput.partial(),
       READ_ONLY,
     );
-    const changed = applyChanges(
-      c,
-      TERM,
-      previous,
-      { ...values, pixels: values.pixels ?? undefined },
-      ["pixels"],
-    );
-    const campaign: CampaignDocument = {
-      ...changed,
-      pixels: values.pixels === null ? [] : changed.pixels,
-      last_modified: creationStamps(deps.clock()).last_modified,
-    };
+    const campaign = applyChanges(c, TERM, previous, values, {
+      appendable: ["pixels"],
+      emptiedByNull: ["pixels"],
+      now: deps.clock(),
+    });
     await save(deps, campaign, previous);
     return writeResponse(c, TERM, campaign, warnings);
   });

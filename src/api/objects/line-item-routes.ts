@@ -151,18 +151,11 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
       LineItemInput.partial(),
       READ_ONLY,
     );
-    const changed = applyChanges(
-      c,
-      TERM,
-      previous,
-      { ...values, pixels: values.pixels ?? undefined },
-      ["pixels"],
-    );
-    const item: LineItemDocument = {
-      ...changed,
-      pixels: values.pixels === null ? [] : changed.pixels,
-      last_modified: creationStamps(deps.clock()).last_modified,
-    };
+    const item = applyChanges(c, TERM, previous, values, {
+      appendable: ["pixels"],
+      emptiedByNull: ["pixels"],
+      now: deps.clock(),
+    });
     await checkPixels(deps, item);
     await checkCampaigns(deps, item);
     await save(deps, item, previous);

@@ -109,9 +109,10 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     const bodyId = (raw as { pixel?: { id?: unknown } } | null)?.pixel?.id;
     const previous = await namedObject(c, deps, member, store, TERM, codeOwner, bodyId);
     const { values, warnings } = parseWrite(raw, TERM, PixelInput.partial(), PIXEL_READ_ONLY);
-    const changed = applyChanges(c, TERM, previous, values as Partial<PixelDocument>, [
-      "piggyback_pixels",
-    ]);
+    const changed = applyChanges(c, TERM, previous, values, {
+      appendable: ["piggyback_pixels"],
+      now: deps.clock(),
+    });
     // Appended piggybacks must still obey the rules together (one type; one img at most).
     const piggybacks = parseWrite(
       { pixel: { piggyback_pixels: changed.piggyback_pixels } },
@@ -122,7 +123,6 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     const pixel: PixelDocument = {
       ...changed,
       piggyback_pixels: piggybacks.values.piggyback_pixels,
-      last_modified: creationStamps(deps.clock()).last_modified,
     };
     await save(deps, pixel, previous);
     return answerPixel(c, deps, pixel, warnings);
