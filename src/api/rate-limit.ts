@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { keys } from "../storage/keys.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { ApiError } from "./api-error.js";
@@ -26,11 +27,11 @@ export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<
     const who = isAdmin(user) ? `admin-${user.id}` : `member-${user.member_id}`;
     const now = deps.clock();
     const window = Math.floor(now / WINDOW_MS);
-    const key = `rate:${who}:${kind}:${window}`;
+    const key = keys.rateCount(who, kind, window);
     const count = await deps.redis.incr(key);
     if (count === 1) await deps.redis.pexpire(key, WINDOW_MS);
     const other = Number(
-      (await deps.redis.get(`rate:${who}:${kind === "read" ? "write" : "read"}:${window}`)) ?? 0,
+      (await deps.redis.get(keys.rateCount(who, kind === "read" ? "write" : "read", window))) ?? 0,
     );
     const counts = kind === "read" ? { read: count, write: other } : { read: other, write: count };
     c.header("X-Ratelimit-Read", String(limits.read));

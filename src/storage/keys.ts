@@ -3,13 +3,20 @@
  * Keys that one Lua script touches share a hash tag (`{u:…}` per user, `{px:…}` per pixel) so
  * the same scripts run on Redis Cluster.
  */
+
+/** Any API object by type (`advertiser`, `pixel`, `user`, …) and id. */
+const object = (type: string, id: number) => `${type}:${id}`;
+/** The id of the object of a type with this code under this parent (member or advertiser). */
+const objectByCode = (type: string, parentId: number, code: string) =>
+  `${type}-code:${parentId}:${code}`;
+
 export const keys = {
-  pixel: (id: number) => `pixel:${id}`,
-  pixelByCode: (memberId: number, code: string) => `pixel-code:${memberId}:${code}`,
-  advertiser: (id: number) => `advertiser:${id}`,
-  member: (id: number) => `member:${id}`,
-  lineItem: (id: number) => `line-item:${id}`,
-  campaign: (id: number) => `campaign:${id}`,
+  object,
+  objectByCode,
+  // The edge's reads of the same documents the API writes.
+  pixel: (id: number) => object("pixel", id),
+  pixelByCode: (memberId: number, code: string) => objectByCode("pixel", memberId, code),
+  advertiser: (id: number) => object("advertiser", id),
   sequence: (type: string) => `seq:${type}`,
 
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
@@ -22,17 +29,15 @@ export const keys = {
 
   signingSecret: "config:signing-secret",
 
-  /** Any API object by type (`advertiser`, `pixel`, `user`, …) and id. */
-  object: (type: string, id: number) => `${type}:${id}`,
   /** Ids of every object of a type, and of those of one member. */
   objectIndex: (type: string) => `index:${type}`,
   memberIndex: (type: string, memberId: number) => `index:${type}:member:${memberId}`,
-  /** The id of the object of a type with this code under this parent (member or advertiser). */
-  objectByCode: (type: string, parentId: number, code: string) =>
-    `${type}-code:${parentId}:${code}`,
   userByName: (username: string) => `user-name:${username.toLowerCase()}`,
   /** An API session, by the SHA-256 of its token (a leaked key list leaks no token). */
   token: (tokenHash: string) => `token:${tokenHash}`,
+  /** API reads or writes of one member (or admin) in one minute. */
+  rateCount: (who: string, kind: "read" | "write", minute: number) =>
+    `rate:${who}:${kind}:${minute}`,
   loginCount: (username: string, outcome: "ok" | "fail", window: number) =>
     `login:${outcome}:${username.toLowerCase()}:${window}`,
 } as const;
