@@ -9,8 +9,14 @@ import type { ApiDeps } from "../api-deps.js";
 export async function refreshAttachments(deps: ApiDeps, pixelIds: Iterable<number>): Promise<void> {
   const pixels = (await deps.stores.pixels.getMany([...new Set(pixelIds)])) as PixelDocument[];
   const changed: PixelDocument[] = [];
+  // Pixels of one change share a member: read its line items once.
+  const lineItemsOf = new Map<number, Awaited<ReturnType<typeof deps.stores.lineItems.list>>>();
   for (const pixel of pixels) {
-    const lineItems = await deps.stores.lineItems.list(pixel.member_id);
+    let lineItems = lineItemsOf.get(pixel.member_id);
+    if (!lineItems) {
+      lineItems = await deps.stores.lineItems.list(pixel.member_id);
+      lineItemsOf.set(pixel.member_id, lineItems);
+    }
     const attachments = lineItems.flatMap((li) =>
       li.pixels
         .filter((p) => p.id === pixel.id)
