@@ -9,6 +9,8 @@ export interface EdgeSettings {
   allowUnsigned: boolean;
   /** Longest the edge waits on storage before answering without it. */
   storageTimeoutMs: number;
+  /** Send `/tag.js` gzipped when accepted: Node does; Cloudflare compresses Workers' answers. */
+  gzipTag: boolean;
 }
 
 /** One JSON object per line; never secrets. */

@@ -84,6 +84,7 @@ function appFor(env: WorkerEnv) {
       honorGpc: config.honorGpc,
       allowUnsigned: config.allowUnsigned,
       storageTimeoutMs: config.storageTimeoutMs,
+      gzipTag: false,
     },
     clock: Date.now,
     storage: (c) => scopeOf(c).storage,

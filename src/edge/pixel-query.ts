@@ -8,6 +8,8 @@ export interface PixelQuery {
   value: number | null;
   other: string | null;
   redir: URL | null;
+  /** `gpc=1`: the page's Global Privacy Control signal, sent by the tag loader. */
+  gpc: boolean;
 }
 
 const ID = /^[1-9][0-9]{0,14}$/;
@@ -55,5 +57,6 @@ export function parsePixelQuery(params: QueryParams): PixelQuery {
       ? Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null
       : null,
     redir: parseHttpUrl(params.redir),
+    gpc: params.gpc === "1",
   };
 }

@@ -39,7 +39,8 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
   const query = parsePixelQuery(c.req.query());
   const identity = identify({
     cookieHeader: deps.header(c, "cookie"),
-    gpc: deps.header(c, "sec-gpc"),
+    // The tag loader passes the page's navigator.globalPrivacyControl on as `gpc=1`.
+    gpc: query.gpc ? "1" : deps.header(c, "sec-gpc"),
     honorGpc: deps.settings.honorGpc,
     secureCookie: wantsSecureCookie(c.req.url),
   });

@@ -96,6 +96,7 @@ export async function createNodeRuntime(
         honorGpc: config.honorGpc,
         allowUnsigned: config.allowUnsigned,
         storageTimeoutMs: config.storageTimeoutMs,
+        gzipTag: true,
       },
       clock,
       storage: () => storage,

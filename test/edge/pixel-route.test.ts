@@ -238,4 +238,16 @@ describe("opting out", () => {
     }
     expect(await fixture.edge.fireLog.conversions(37)).toHaveLength(1);
   });
+
+  it("treats gpc=1 (the tag loader's navigator.globalPrivacyControl) like Sec-GPC: 1", async () => {
+    await click("555", 5);
+    const response = await fire("/px?id=37&t=1&gpc=1&order_id=A-9", { Cookie: "uuid2=555" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect((await fixture.edge.fireLog.fires(37))[0]).toMatchObject({
+      user_id: "-1",
+      order_id: null,
+    });
+    expect(await fixture.edge.fireLog.conversions(37)).toEqual([]);
+  });
 });

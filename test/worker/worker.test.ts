@@ -177,6 +177,18 @@ describe("the Worker bundle in Miniflare", () => {
     expect(response.headers.get("location")).toBe("https://kv-only.example/p.gif");
   });
 
+  it("serves the tag loader, revalidated by its ETag", async () => {
+    const tag = await mf.dispatchFetch("https://px.example/tag.js");
+    expect(tag.status).toBe(200);
+    expect(tag.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
+    expect(await tag.text()).toContain("pxq");
+    const again = await mf.dispatchFetch("https://px.example/tag.js", {
+      headers: { "If-None-Match": tag.headers.get("etag") ?? "" },
+    });
+    expect(again.status).toBe(304);
+    await again.arrayBuffer();
+  });
+
   it("answers the GIF and a 400 for an unsigned click", async () => {
     const unknown = await mf.dispatchFetch("https://px.example/px?id=abc");
     expect(unknown.headers.get("content-type")).toBe("image/gif");
