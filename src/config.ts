@@ -13,8 +13,8 @@ export interface Config {
   storageTimeoutMs: number;
   pixelCacheTtlMs: number;
   pixelCacheMaxEntries: number;
-  logRetentionDays: number;
-  statsRetentionDays: number;
+  /** How long the logs, the report counters and the conversion stream keep what they hold. */
+  retention: { logDays: number; statsDays: number; streamMaxLen: number };
   rateLimitRead: number;
   rateLimitWrite: number;
   adminUsername: string | null;
@@ -69,8 +69,11 @@ export function readConfig(env: Env): Config {
     storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
     pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
-    logRetentionDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
-    statsRetentionDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
+    retention: {
+      logDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
+      statsDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
+      streamMaxLen: integer(env, "CONVERSION_STREAM_MAXLEN", 1_000_000, 1, 1_000_000_000),
+    },
     rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
     adminUsername: env.ADMIN_USERNAME || null,

@@ -25,6 +25,7 @@ export interface WorkerEnv {
   EDGE_STORAGE_TIMEOUT_MS?: string;
   LOG_RETENTION_DAYS?: string;
   STATS_RETENTION_DAYS?: string;
+  CONVERSION_STREAM_MAXLEN?: string;
 }
 
 /**
@@ -49,10 +50,7 @@ class RequestScope {
       ),
       touches: new RedisTouchStore(this.redis),
       attribution: new RedisAttributionStore(this.redis),
-      fireLog: new RedisFireLog(this.redis, {
-        logDays: config.logRetentionDays,
-        statsDays: config.statsRetentionDays,
-      }),
+      fireLog: new RedisFireLog(this.redis, config.retention),
     };
     this.fires = new FireQueue(this.storage, jsonLogger);
   }

@@ -7,7 +7,7 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import type { TouchStore } from "../storage/ports.js";
+import type { FireLogReader, TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
@@ -32,6 +32,8 @@ export interface ApiStores {
 export interface ApiDeps {
   redis: RedisClient;
   stores: ApiStores;
+  /** The logs and report counters the edge writes. */
+  fireLog: FireLogReader;
   clock: () => number;
   log: Logger;
   /** Carries changed pixel configs to the edges (src/api/edge-sync.ts). */

@@ -16,6 +16,8 @@ import { mountMemberRoutes } from "./objects/member-routes.js";
 import { mountPixelRoutes } from "./objects/pixel-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
 import { type RateLimits, rateLimit } from "./rate-limit.js";
+import { mountConversionRoute } from "./reports/conversion-route.js";
+import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
 const BODY_MB = 1;
@@ -30,6 +32,8 @@ const PROTECTED = [
   "/campaign",
   "/pixel",
   "/events",
+  "/conversion",
+  "/report",
 ];
 
 /**
@@ -59,6 +63,8 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountCampaignRoutes(api, deps);
   mountEventsRoute(api, deps);
   mountPixelRoutes(api, deps);
+  mountConversionRoute(api, deps);
+  mountPixelReportRoute(api, deps);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

@@ -65,10 +65,7 @@ export async function createNodeRuntime(
   });
   await subscriber.subscribe(PIXEL_CHANGES_CHANNEL);
 
-  const fireLog = new RedisFireLog(redis, {
-    logDays: config.logRetentionDays,
-    statsDays: config.statsRetentionDays,
-  });
+  const fireLog = new RedisFireLog(redis, config.retention);
   const storage: EdgeStorage = {
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
@@ -79,6 +76,7 @@ export async function createNodeRuntime(
   const api: ApiDeps = {
     redis,
     stores: createApiStores(redis, clock),
+    fireLog,
     clock,
     log,
     // This process's cache is dropped before the API answers, so a fire right after a PUT

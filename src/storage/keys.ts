@@ -26,6 +26,8 @@ export const keys = {
   fireLog: (pixelId: number | "unknown") => `{px:${pixelId}}:fires`,
   conversionLog: (pixelId: number | "unknown") => `{px:${pixelId}}:conversions`,
   hourlyStats: (pixelId: number | "unknown", hour: number) => `{px:${pixelId}}:stats:${hour}`,
+  /** Every counted conversion, for other systems to consume (docs/storage.md). */
+  conversionStream: "conversions:stream",
 
   signingSecret: "config:signing-secret",
 

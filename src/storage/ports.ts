@@ -1,6 +1,7 @@
 import type { Decision, Fire, Touch } from "../attribution/types.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import type { ReportCounts } from "../reports/report-counters.js";
 
 /** Where the edge reads pixel configs from (Redis, a cache in front of it, or Workers KV). */
 export interface PixelConfigSource {
@@ -41,6 +42,12 @@ export interface TimeRange {
 export interface FireLogReader {
   fires(pixelId: number | "unknown", range?: TimeRange): Promise<FireLogRow[]>;
   conversions(pixelId: number, range?: TimeRange): Promise<ConversionRow[]>;
+  /** Report counts per quarter hour that saw a fire, for quarters starting in [from, to). */
+  reportCounts(
+    pixelId: number | "unknown",
+    from: number,
+    to: number,
+  ): Promise<Array<[quarterStart: number, counts: ReportCounts]>>;
 }
 
 /** Everything the edge reads and writes, for one request (Workers) or the process (Node). */

@@ -7,6 +7,7 @@ import { startNodeEdge, useNodeEdge } from "../helpers/node-edge.js";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const MIN = 60_000;
+const HOUR = 60 * MIN;
 const fixture = useNodeEdge(() => NOW);
 beforeEach(async () => {
   fixture.edge.pixelCache.invalidate("*");
@@ -127,12 +128,19 @@ describe("GET /px", () => {
       ["555", "counted"],
       ["555", "repeat_user"],
     ]);
-    expect(await fixture.edge.fireLog.hourlyStats(37, NOW)).toEqual({
-      fires: 4,
-      unattributed_fires: 2,
-      post_click_convs: 1,
-      post_click_revenue: 10,
-    });
+    expect(await fixture.edge.fireLog.reportCounts(37, NOW - HOUR, NOW + HOUR)).toEqual([
+      [
+        NOW,
+        {
+          fires: 4,
+          unattributed_fires: 2,
+          post_view_convs: 0,
+          post_click_convs: 1,
+          post_view_revenue_micros: 0,
+          post_click_revenue_micros: 10_000_000,
+        },
+      ],
+    ]);
   });
 
   it("answers an unknown or inactive pixel with the GIF and logs the fire", async () => {

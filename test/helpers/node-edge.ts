@@ -40,9 +40,13 @@ export async function startNodeEdge(
 
 /**
  * Registers the hooks of a test file that drives one Node edge on its own Redis: started
- * before the tests, emptied (after the edge's pending writes) before each, stopped after.
+ * before the tests, emptied (after the edge's pending writes) before each (unless the file's
+ * tests only read what its `beforeAll` wrote), stopped after.
  */
-export function useNodeEdge(clock?: () => number): {
+export function useNodeEdge(
+  clock?: () => number,
+  options: { resetBeforeEach: boolean } = { resetBeforeEach: true },
+): {
   readonly redis: TestRedis;
   readonly edge: Awaited<ReturnType<typeof startNodeEdge>>;
 } {
@@ -57,6 +61,7 @@ export function useNodeEdge(clock?: () => number): {
     await redis?.stop();
   });
   beforeEach(async () => {
+    if (!options.resetBeforeEach) return;
     await edge?.drain(); // no write of an earlier test may land after the reset
     await redis?.reset();
   });

@@ -5,22 +5,30 @@ import {
   type FireLogEntry,
   type FireLogRow,
 } from "../../conversions/log-rows.js";
+import {
+  counterIncrements,
+  decodeHour,
+  HOUR_MS,
+  type ReportCounts,
+} from "../../reports/report-counters.js";
 import { keys } from "../keys.js";
 import type { FireLog, FireLogReader, TimeRange } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { decodeConversion, decodeFireRow, encodeConversion, encodeFireRow } from "./row-codec.js";
+import { APPEND_CONVERSION_STREAM_LUA } from "./scripts/append-conversion-stream.js";
 import { APPEND_FIRES_LUA } from "./scripts/append-fire.js";
 import { bySlot } from "./slot-groups.js";
 
 export interface FireLogRetention {
-  /** Fire log and conversion log rows older than this are trimmed. */
+  /** Fire log, conversion log and conversion stream entries older than this are trimmed. */
   logDays: number;
-  /** Hourly report counters live this long. */
+  /** Report counters live this long. */
   statsDays: number;
+  /** The conversion stream keeps about this many entries at most. */
+  streamMaxLen: number;
 }
 
-const HOUR_MS = 3_600_000;
 const hourOf = (ts: number) => Math.floor(ts / HOUR_MS);
 
 type Entry = FireLogEntry;
@@ -32,32 +40,32 @@ type Entry = FireLogEntry;
 const logOwner = (fire: FireLogRow): number | "unknown" =>
   fire.reason === "unknown_pixel" || fire.pixel_id === null ? "unknown" : fire.pixel_id;
 
-/** The report counter increments for a group of fires, in the script's order. */
-function hourlyCounts(entries: readonly Entry[]): number[] {
-  const counts = [entries.length, 0, 0, 0, 0, 0];
-  for (const { fire, revenue } of entries) {
-    if (!fire.attributed) counts[1] = (counts[1] ?? 0) + 1;
-    if (!fire.counted) continue;
-    const at = fire.conversion_type === "click" ? 3 : 2;
-    counts[at] = (counts[at] ?? 0) + 1;
-    counts[at + 2] = (counts[at + 2] ?? 0) + (revenue ?? 0);
-  }
-  return counts;
-}
 const DEFAULT_READ_LIMIT = 1000;
+export const DEFAULT_RETENTION: FireLogRetention = {
+  logDays: 90,
+  statsDays: 400,
+  streamMaxLen: 1_000_000,
+};
 
 /**
  * Per pixel: the fire log (a stream), the conversion log (a sorted set by conversion time)
- * and hourly counters for reports, written by one script call per batch of fires.
+ * and quarter-hour report counters, written by one script call per batch of fires; counted
+ * conversions also go to one stream for other systems, in the same pipeline.
  */
 export class RedisFireLog implements FireLog, FireLogReader {
   private readonly script;
+  private readonly streamScript;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly retention: FireLogRetention = { logDays: 90, statsDays: 400 },
+    private readonly retention: FireLogRetention = DEFAULT_RETENTION,
   ) {
     this.script = defineScript<number>(redis, "appendFires", APPEND_FIRES_LUA);
+    this.streamScript = defineScript<number>(
+      redis,
+      "appendConversionStream",
+      APPEND_CONVERSION_STREAM_LUA,
+    );
   }
 
   /** Appends a batch of fires in one call (one per hash slot on Cluster). */
@@ -70,7 +78,23 @@ export class RedisFireLog implements FireLog, FireLogReader {
       else groups.set(key, [entry]);
     }
     const parts = bySlot(this.redis, [...groups], ([statsKey]) => statsKey);
-    await Promise.all(parts.map((part) => this.callScript(part)));
+    await Promise.all([...parts.map((part) => this.callScript(part)), this.stream(entries)]);
+  }
+
+  /** The counted conversions of a batch onto the conversion stream. */
+  private async stream(entries: readonly Entry[]): Promise<void> {
+    const counted = entries.filter((e) => e.fire.counted);
+    if (counted.length === 0) return;
+    const newest = Math.max(...counted.map((e) => e.fire.ts));
+    const oldest = Math.max(0, newest - this.retention.logDays * DAY_MS);
+    await this.streamScript(
+      [keys.conversionStream],
+      [
+        oldest,
+        this.retention.streamMaxLen,
+        ...counted.map((e) => JSON.stringify(conversionRow(e))),
+      ],
+    );
   }
 
   private callScript(groups: Array<[statsKey: string, entries: Entry[]]>): Promise<number> {
@@ -86,7 +110,8 @@ export class RedisFireLog implements FireLog, FireLogReader {
       args.push(entries.length, counted, Math.max(0, oldest), oldest, ...rows);
       for (const [i, { fire, revenue }] of entries.entries())
         if (fire.counted) args.push(fire.ts, encodeConversion(rows[i] ?? "", revenue));
-      args.push(...hourlyCounts(entries));
+      const increments = counterIncrements(entries);
+      args.push(increments.length, ...increments.flat());
     }
     return this.script(scriptKeys, args);
   }
@@ -116,9 +141,22 @@ export class RedisFireLog implements FireLog, FireLogReader {
     return rows.map((row) => conversionRow(decodeConversion(row)));
   }
 
-  /** The hourly report counters of a pixel for the hour containing `ts`. */
-  async hourlyStats(pixelId: number | "unknown", ts: number): Promise<Record<string, number>> {
-    const hash = await this.redis.hgetall(keys.hourlyStats(pixelId, hourOf(ts)));
-    return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)]));
+  /**
+   * A pixel's report counts per quarter hour, for the quarters that start in [from, to) and
+   * saw a fire: `[quarter start (ms), counts]`, oldest first.
+   */
+  async reportCounts(
+    pixelId: number | "unknown",
+    from: number,
+    to: number,
+  ): Promise<Array<[number, ReportCounts]>> {
+    const hours: number[] = [];
+    for (let hour = hourOf(from); hour * HOUR_MS < to; hour++) hours.push(hour);
+    const hashes = await Promise.all(
+      hours.map((hour) => this.redis.hgetall(keys.hourlyStats(pixelId, hour))),
+    );
+    return hashes
+      .flatMap((hash, i) => decodeHour((hours[i] ?? 0) * HOUR_MS, hash))
+      .filter(([quarter]) => quarter >= from && quarter < to);
   }
 }
