@@ -26,8 +26,10 @@ async function checkMeta(client: ApiClient, service: string) {
   const fields = meta.body.response.fields as Field[];
   expect(fields.length).toBeGreaterThan(3);
   for (const f of fields) {
-    // `min_<name>` for fields whose plain name the service reads itself (id, code).
-    const param = ["id", "code"].includes(f.name) ? `min_${f.name}` : f.name;
+    // `min_<name>` for fields whose plain name the service reads itself (id, code, scope).
+    const param = ["id", "code", "pixel_id", "advertiser_id"].includes(f.name)
+      ? `min_${f.name}`
+      : f.name;
     const filtered = await client.get(`${service}?${param}=${encodeURIComponent(sample(f))}`);
     expect(filtered.status, `${service} filter ${f.name}`).toBe(f.filter_by ? 200 : 400);
     if (f.filter_by && f.type === "string") {
@@ -40,7 +42,7 @@ async function checkMeta(client: ApiClient, service: string) {
 }
 
 describe("meta tells the truth", () => {
-  it.each(["/advertiser", "/line-item", "/campaign", "/pixel", "/user", "/member"])(
+  it.each(["/advertiser", "/line-item", "/campaign", "/pixel", "/user", "/member", "/conversion"])(
     "for %s: every field it lists filters and sorts exactly as it says",
     async (service) => {
       const { a } = await twoMembers(fixture.edge);
