@@ -18,6 +18,7 @@ import { mountUserRoutes } from "./objects/user-routes.js";
 import { type RateLimits, rateLimit } from "./rate-limit.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
+import { mountUi } from "./ui/ui-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
 const BODY_MB = 1;
@@ -72,4 +73,5 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   });
   api.get("/docs", swaggerUI({ url: "/openapi.json" }));
   app.route("/", api);
+  mountUi(app);
 }
