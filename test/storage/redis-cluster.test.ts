@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
+import { keys } from "../../src/storage/keys.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
@@ -60,7 +61,10 @@ describe("on Redis Cluster", () => {
     for (const id of pixelIds) {
       expect(await edge.fireLog.conversions(id)).toHaveLength(users.length);
       expect(await edge.fireLog.fires(id)).toHaveLength(users.length);
+      const quarters = await edge.fireLog.reportCounts(id, Date.now() - 3_600_000, Date.now() + 1);
+      expect(quarters.reduce((n, [, counts]) => n + counts.post_click_convs, 0)).toBe(users.length);
     }
+    expect(await redis.xlen(keys.conversionStream)).toBe(users.length * pixelIds.length);
   });
 
   it("tells every edge about a changed pixel through pub/sub", async () => {
