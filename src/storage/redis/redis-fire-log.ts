@@ -18,6 +18,7 @@ import { defineScript, type ScriptArg } from "./define-script.js";
 import { decodeConversion, decodeFireRow, encodeConversion, encodeFireRow } from "./row-codec.js";
 import { APPEND_CONVERSION_STREAM_LUA } from "./scripts/append-conversion-stream.js";
 import { APPEND_FIRES_LUA } from "./scripts/append-fire.js";
+import { READ_COUNTERS_LUA } from "./scripts/read-counters.js";
 import { bySlot } from "./slot-groups.js";
 
 export interface FireLogRetention {
@@ -55,6 +56,7 @@ export const DEFAULT_RETENTION: FireLogRetention = {
 export class RedisFireLog implements FireLog, FireLogReader {
   private readonly script;
   private readonly streamScript;
+  private readonly readCounters;
 
   constructor(
     private readonly redis: RedisClient,
@@ -66,6 +68,7 @@ export class RedisFireLog implements FireLog, FireLogReader {
       "appendConversionStream",
       APPEND_CONVERSION_STREAM_LUA,
     );
+    this.readCounters = defineScript<string[][]>(redis, "readCounters", READ_COUNTERS_LUA);
   }
 
   /** Appends a batch of fires in one call (one per hash slot on Cluster). */
@@ -152,11 +155,16 @@ export class RedisFireLog implements FireLog, FireLogReader {
   ): Promise<Array<[number, ReportCounts]>> {
     const hours: number[] = [];
     for (let hour = hourOf(from); hour * HOUR_MS < to; hour++) hours.push(hour);
-    const hashes = await Promise.all(
-      hours.map((hour) => this.redis.hgetall(keys.hourlyStats(pixelId, hour))),
+    const hashes = await this.readCounters(
+      hours.map((hour) => keys.hourlyStats(pixelId, hour)),
+      [],
     );
     return hashes
-      .flatMap((hash, i) => decodeHour((hours[i] ?? 0) * HOUR_MS, hash))
+      .flatMap((fields, i) => {
+        const hash: Record<string, string> = {};
+        for (let f = 0; f + 1 < fields.length; f += 2) hash[fields[f] ?? ""] = fields[f + 1] ?? "";
+        return decodeHour((hours[i] ?? 0) * HOUR_MS, hash);
+      })
       .filter(([quarter]) => quarter >= from && quarter < to);
   }
 }
