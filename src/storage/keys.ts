@@ -22,6 +22,8 @@ export const keys = {
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
   lastConversion: (userId: string, pixelId: number) => `{u:${userId}}:last-conv:${pixelId}`,
   orderIds: (userId: string, pixelId: number) => `{u:${userId}}:orders:${pixelId}`,
+  /** The user's counted fires on a pixel, so that deciding one again answers the same. */
+  countedFires: (userId: string, pixelId: number) => `{u:${userId}}:counted:${pixelId}`,
 
   fireLog: (pixelId: number | "unknown") => `{px:${pixelId}}:fires`,
   conversionLog: (pixelId: number | "unknown") => `{px:${pixelId}}:conversions`,

@@ -21,7 +21,10 @@ export interface TouchStore {
  * atomically and in the order given (a later fire of a user sees what an earlier one wrote).
  */
 export interface AttributionStore {
-  decide(batch: ReadonlyArray<{ pixel: EdgePixel; fire: Fire }>): Promise<Decision[]>;
+  /** Decides fires in order; deciding a fire again (same id) gives its first answer. */
+  decide(
+    batch: ReadonlyArray<{ pixel: EdgePixel; fire: Fire & { id: string } }>,
+  ): Promise<Decision[]>;
 }
 
 /** The fire log, the conversion log and the report counters. */

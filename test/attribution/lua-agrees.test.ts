@@ -100,6 +100,8 @@ type Scenario = [EdgePixel, TouchSpec[], FireSpec[]];
 type TouchSpec = ReturnType<typeof touchArb> extends fc.Arbitrary<infer T> ? T : never;
 type FireSpec = typeof fireArb extends fc.Arbitrary<infer T> ? T : never;
 
+type IdentifiedFire = Fire & { id: string };
+
 /** Writes the scenario's touches for a new user; returns its fires and what the rules say. */
 async function prepare([pixel, touchSpecs, fireSpecs]: Scenario) {
   const userId = String(nextUser++);
@@ -112,7 +114,8 @@ async function prepare([pixel, touchSpecs, fireSpecs]: Scenario) {
     ts: (fireTimes[anchor % fireTimes.length] ?? T0) - agoMs,
   }));
   await new RedisTouchStore(redis.client, () => T0).record(touches);
-  const fires: Fire[] = fireSpecs.map((spec, i) => ({
+  const fires: IdentifiedFire[] = fireSpecs.map((spec, i) => ({
+    id: `${userId}-${i}`,
     user_id: userId,
     ts: fireTimes[i] ?? T0,
     order_id: spec.order_id,
@@ -131,7 +134,7 @@ async function prepare([pixel, touchSpecs, fireSpecs]: Scenario) {
 async function decideInRedis(
   store: RedisAttributionStore,
   pixel: EdgePixel,
-  fires: Fire[],
+  fires: IdentifiedFire[],
 ): Promise<Decision[]> {
   const early = fires.map((fire) => ineligibility(pixel, fire));
   const toDecide = fires.filter((_, i) => !early[i]).map((fire) => ({ pixel, fire }));
@@ -163,6 +166,21 @@ describe("the Lua attribution script agrees with the pure rules", () => {
         const { fires, expected } = await prepare(scenario);
         const actual = await decideInRedis(store, scenario[0], fires);
         expect(actual.map(observable)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("answers a fire decided again (a retry, a spool replay) as it did the first time", async () => {
+    const store = new RedisAttributionStore(redis.client);
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, fc.nat(), async (scenario, cut) => {
+        const { fires, expected } = await prepare(scenario);
+        await decideInRedis(store, scenario[0], fires);
+        // Any run of them again, after every one was decided: nothing changes, nothing doubles.
+        const again = fires.slice(cut % fires.length);
+        const replayed = await decideInRedis(store, scenario[0], again);
+        expect(replayed.map(observable)).toEqual(expected.slice(cut % fires.length));
       }),
       { numRuns: 1000 },
     );

@@ -13,7 +13,8 @@ import { decodeTouch } from "./touch-member.js";
 
 interface Pending {
   pixel: EdgePixel;
-  fire: Fire;
+  /** The id makes deciding the same fire twice give the same answer. */
+  fire: Fire & { id: string };
 }
 
 /**
@@ -52,10 +53,12 @@ export class RedisAttributionStore implements AttributionStore {
         keys.touches(fire.user_id, pixel.advertiser_id),
         keys.lastConversion(fire.user_id, pixel.id),
         keys.orderIds(fire.user_id, pixel.id),
+        keys.countedFires(fire.user_id, pixel.id),
       );
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);
       args.push(
+        fire.id,
         fire.ts,
         pixel.trigger_type,
         viewMs,

@@ -5,11 +5,16 @@
  * src/attribution/credit.ts and repeat-rule.ts; test/attribution/lua-agrees.test.ts holds it
  * to them.
  *
- * KEYS, 3 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts), last-conversion string,
- *   order-id zset (member order_id, score ts); the three share the user's hash tag.
- * ARGV: 1 order memory ms, 2 state ttl ms, then per fire: ts, trigger_type, view window ms,
- *   click window ms, min_minutes_per_conv ("" = null), order_id ("" = none), n, and the n
- *   creditable line item ids.
+ * A fire decided again (a retry or a spool replay after a reply was lost) gets the decision it
+ * got the first time it was counted: counted fires are remembered by id, with their credit.
+ * Other decisions write nothing, so deciding them again is harmless.
+ *
+ * KEYS, 4 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts), last-conversion string,
+ *   order-id zset (member order_id, score ts), counted-fires zset (member
+ *   "fire id|touch member|click or view", score ts); the four share the user's hash tag.
+ * ARGV: 1 order memory ms, 2 state ttl ms, then per fire: fire id, ts, trigger_type, view
+ *   window ms, click window ms, min_minutes_per_conv ("" = null), order_id ("" = none), n, and
+ *   the n creditable line item ids.
  * Returns, per fire, 3 entries: reason, credited touch member or "", "click"|"view"|"".
  */
 export const DECIDE_FIRES_LUA = `
@@ -23,8 +28,19 @@ local function newer(a, b)
   return a.cr > b.cr
 end
 
-local function decide(touches_key, last_key, orders_key, now, trigger, view_ms, click_ms,
-                      min_mins, order, lineitems)
+-- How many counted fires per user and pixel are remembered for retries.
+local COUNTED_KEPT = 50
+
+local function decide(touches_key, last_key, orders_key, counted_key, fire_id, now, trigger,
+                      view_ms, click_ms, min_mins, order, lineitems)
+  local prefix = fire_id .. '|'
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', counted_key, now, now)) do
+    if string.sub(m, 1, #prefix) == prefix then
+      local member, ctype = string.match(string.sub(m, #prefix + 1), '^(.*)|(%a+)$')
+      return 'counted', member, ctype
+    end
+  end
+
   local oldest = now - math.max(view_ms, click_ms)
   local view, click
   for _, m in ipairs(redis.call('ZREVRANGEBYSCORE', touches_key, now, oldest)) do
@@ -62,22 +78,26 @@ local function decide(touches_key, last_key, orders_key, now, trigger, view_ms, 
     redis.call('ZREMRANGEBYSCORE', orders_key, '-inf', '(' .. string.format('%d', now - order_memory))
     redis.call('PEXPIRE', orders_key, ttl)
   end
+  redis.call('ZADD', counted_key, now, prefix .. credit.m .. '|' .. ctype)
+  redis.call('ZREMRANGEBYRANK', counted_key, 0, -COUNTED_KEPT - 1)
+  redis.call('PEXPIRE', counted_key, ttl)
   return 'counted', credit.m, ctype
 end
 
 local out = {}
 local a, k = 3, 1
 while a <= #ARGV do
-  local n = tonumber(ARGV[a + 6])
+  local n = tonumber(ARGV[a + 7])
   local lineitems = {}
-  for i = 1, n do lineitems[tonumber(ARGV[a + 6 + i])] = true end
-  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], tonumber(ARGV[a]),
-    ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4], ARGV[a + 5], lineitems)
+  for i = 1, n do lineitems[tonumber(ARGV[a + 7 + i])] = true end
+  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], ARGV[a],
+    tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]),
+    ARGV[a + 5], ARGV[a + 6], lineitems)
   out[#out + 1] = reason
   out[#out + 1] = member
   out[#out + 1] = ctype
-  a = a + 7 + n
-  k = k + 3
+  a = a + 8 + n
+  k = k + 4
 end
 return out
 `;
