@@ -19,7 +19,14 @@ export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   mountTouchRoutes(app, deps);
   mountOptOutRoute(app);
   mountTagRoute(app, { gzip: deps.settings.gzipTag });
+  // Process up: for a liveness probe, never touches storage.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
+  // Ready for traffic: for a load balancer; 503 while a check fails.
+  app.get("/readyz", async (c) => {
+    const checks = (await deps.readiness?.()) ?? {};
+    const ready = Object.values(checks).every((v) => v === "ok");
+    return c.json({ status: ready ? "ok" : "unavailable", checks }, ready ? 200 : 503);
+  });
   extend?.(app);
   app.notFound((c) => errorResponse(c, notFound(`${c.req.method} ${c.req.path}`)));
   // The one error boundary: known API errors become the AppNexus envelope, anything else a

@@ -13,6 +13,9 @@ export interface Config {
   storageTimeoutMs: number;
   pixelCacheTtlMs: number;
   pixelCacheMaxEntries: number;
+  /** The file that keeps accepted fires and touches while Redis is away, and its bound. */
+  spoolPath: string;
+  spoolMaxBytes: number;
   /** How long the logs, the report counters and the conversion stream keep what they hold. */
   retention: { logDays: number; statsDays: number; streamMaxLen: number };
   rateLimitRead: number;
@@ -69,6 +72,8 @@ export function readConfig(env: Env): Config {
     storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
     pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
+    spoolPath: env.SPOOL_PATH || ".data/spool.jsonl",
+    spoolMaxBytes: integer(env, "SPOOL_MAX_BYTES", 64 * 1024 * 1024, 1024, 1024 ** 4),
     retention: {
       logDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
       statsDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),

@@ -33,6 +33,8 @@ export interface AppDeps {
   /** Keeps work going after the response: `waitUntil` on Workers, a tracked promise on Node. */
   background: (c: Context, work: Promise<unknown>) => void;
   log: Logger;
+  /** What `/readyz` reports: each check passes with "ok" or says what is wrong. */
+  readiness?: () => Promise<Record<string, string>>;
 }
 
 export const jsonLogger: Logger = (entry) => {

@@ -6,6 +6,7 @@ import { jsonLogger } from "./deps.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
 import { answerUnparsableWithGif } from "./node/unparsable-requests.js";
+import { FileSpool } from "./spool/file-spool.js";
 import { CloudflareKvWriter } from "./storage/cloudflare-kv-writer.js";
 
 // The Node entry: builds the dependencies from the environment and serves the app.
@@ -17,7 +18,8 @@ const redis = opened.redis;
 redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
 
 const kv = config.cloudflareKv ? new CloudflareKvWriter(config.cloudflareKv) : null;
-const runtime = await createNodeRuntime(config, redis, log, Date.now, kv);
+const spool = await FileSpool.open({ path: config.spoolPath, maxBytes: config.spoolMaxBytes, log });
+const runtime = await createNodeRuntime(config, redis, log, Date.now, kv, spool);
 await ensureAdmin(
   runtime.api,
   { username: config.adminUsername, password: config.adminPassword },
@@ -51,8 +53,14 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log({ level: "info", msg: `${signal}: finishing background writes` });
-  server.close();
+  // In-flight requests finish (and new connections are refused) before the writes drain; a
+  // client that keeps its connection busy gets 10 s.
+  const closed = new Promise((resolve) => server.close(resolve));
+  const timer = setTimeout(() => (server as Server).closeAllConnections(), 10_000);
+  await closed;
+  clearTimeout(timer);
   await runtime.close();
+  await spool.close();
   await opened.close();
   process.exit(0);
 }

@@ -1,6 +1,14 @@
+import type { Touch } from "../attribution/types.js";
 import type { Logger } from "../deps.js";
-import type { EdgePixel } from "../pixels/pixel-document.js";
-import type { AttributionStore, FireLog } from "../storage/ports.js";
+import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import { countFires, type Spool, type SpoolRecord } from "../spool/spool.js";
+import type {
+  AttributionStore,
+  BatchId,
+  FireLog,
+  PixelConfigSource,
+  TouchStore,
+} from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
 import { type FireToRecord, recordFires } from "./record-fires.js";
 
@@ -8,52 +16,199 @@ import { type FireToRecord, recordFires } from "./record-fires.js";
 const nextTurn: (work: () => void) => void =
   typeof setImmediate === "function" ? (work) => setImmediate(work) : (work) => setTimeout(work, 0);
 
-/** Where the edge hands accepted fires; recording happens after the response. */
+/** Where the edge hands what it accepted; writing happens after the response. */
 export interface FireSink {
   record(fire: AcceptedFire, pixel: EdgePixel | null): void;
+  /** A fire whose pixel config could not be read: written once it can be. */
+  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
+  touch(touch: Touch): void;
 }
+
+export interface QueueStorage {
+  pixels: PixelConfigSource;
+  attribution: AttributionStore;
+  fireLog: FireLog;
+  touches: TouchStore;
+}
+
+/** A random id per process: the writer part of every batch id (see BatchId). */
+export const newWriterId = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 2000;
 
 /**
  * Collects the fires accepted during one turn of the event loop and records them together:
  * under load, the requests parsed in one I/O phase share two Redis calls; a lone fire waits for
  * nothing but the end of its own turn. Accepting a fire costs the request an array push.
+ *
+ * What Redis does not take goes to the spool (when there is one), in the order it was
+ * numbered, and while anything is spooled everything new queues behind it, so that Redis takes
+ * each writer's batches in order (what makes a replayed batch recognisable). A replay loop
+ * retries the oldest record until Redis is back and the spool is empty.
  */
 export class FireQueue implements FireSink {
   private queue: FireToRecord[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private seq = 0;
+  private replaying: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
-    private readonly storage: { attribution: AttributionStore; fireLog: FireLog },
+    private readonly storage: QueueStorage,
     private readonly log: Logger,
-    private readonly maxBatch = 512,
-  ) {}
+    private readonly options: { spool?: Spool; writer?: string; maxBatch?: number } = {},
+  ) {
+    this.writer = options.writer ?? newWriterId();
+    if (options.spool?.peek()) this.startReplay();
+  }
+
+  private readonly writer: string;
 
   record(fire: AcceptedFire, pixel: EdgePixel | null): void {
     this.queue.push({ fire, pixel });
     if (this.queue.length === 1) nextTurn(() => this.flush());
-    else if (this.queue.length >= this.maxBatch) this.flush();
+    else if (this.queue.length >= (this.options.maxBatch ?? 512)) this.flush();
   }
 
-  /** Resolves once every fire recorded so far has been written (or has failed). */
-  async drain(): Promise<void> {
+  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void {
+    this.toSpool({ kind: "fires", batch: this.nextBatch(), fires: [{ fire, ref }] });
+  }
+
+  touch(touch: Touch): void {
+    const batch = this.nextBatch();
+    if (this.spooling) {
+      this.toSpool({ kind: "touches", batch, touches: [touch] });
+      return;
+    }
+    this.track(
+      this.storage.touches
+        .record([touch])
+        .catch((error) => this.toSpool({ kind: "touches", batch, touches: [touch] }, error)),
+    );
+  }
+
+  /** Whether new writes go behind spooled ones instead of to Redis. */
+  get spooling(): boolean {
+    return (this.options.spool?.size ?? 0) > 0;
+  }
+
+  /**
+   * Resolves once every write accepted so far has reached Redis or the spool (and the spool's
+   * disk). With `untilEmpty`, also waits for the spool to be replayed.
+   */
+  async drain(untilEmpty = false): Promise<void> {
     this.flush();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.options.spool?.flushed();
+    if (untilEmpty) while (this.replaying) await this.replaying;
+  }
+
+  /** Stops replaying (at shutdown; what is left stays in the spool for the next start). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.drain();
+    await this.replaying;
+  }
+
+  private nextBatch(): BatchId {
+    this.seq += 1;
+    return { writer: this.writer, seq: this.seq };
   }
 
   private flush(): void {
-    const batch = this.queue;
-    if (batch.length === 0) return;
+    const fires = this.queue;
+    if (fires.length === 0) return;
     this.queue = [];
-    const work = recordFires(this.storage, batch).catch((error) => {
-      // Section 8's spool will keep these; until then the loss is at least visible.
-      this.log({
-        level: "error",
-        msg: "fires not recorded",
-        fires: batch.length,
-        error: String(error),
-      });
-    });
+    const batch = this.nextBatch();
+    if (this.spooling) {
+      this.toSpool({ kind: "fires", batch, fires });
+      return;
+    }
+    this.track(
+      recordFires(this.storage, fires, batch).then(
+        () => undefined,
+        (error) => this.toSpool({ kind: "fires", batch, fires }, error),
+      ),
+    );
+  }
+
+  private track(work: Promise<unknown>): void {
     this.inFlight.add(work);
     work.finally(() => this.inFlight.delete(work));
+  }
+
+  private toSpool(record: SpoolRecord, error?: unknown): void {
+    const spool = this.options.spool;
+    const fires = countFires(record);
+    const touches = record.kind === "touches" ? record.touches.length : 0;
+    if (!spool?.add(record)) {
+      this.log({
+        level: "error",
+        msg: spool ? "spool full: not recorded" : "not recorded",
+        fires,
+        touches,
+        error: String(error ?? "spooling"),
+      });
+      return;
+    }
+    if (error !== undefined)
+      this.log({
+        level: "warn",
+        msg: "redis failed, spooling",
+        fires,
+        touches,
+        error: String(error),
+      });
+    this.startReplay();
+  }
+
+  private startReplay(): void {
+    if (this.replaying || this.stopped) return;
+    this.replaying = this.replay().finally(() => {
+      this.replaying = null;
+    });
+  }
+
+  /** Writes the oldest spooled record until none is left, waiting longer after each failure. */
+  private async replay(): Promise<void> {
+    const spool = this.options.spool;
+    if (!spool) return;
+    let wait = RETRY_MIN_MS;
+    let replayed = 0;
+    for (;;) {
+      // Live writes sent before the spool began must be settled first: a batch still in flight
+      // may yet fail and join the spool behind newer ones.
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      const record = spool.peek();
+      if (!record || this.stopped) break;
+      try {
+        await this.write(record);
+        spool.shift();
+        replayed += countFires(record);
+        wait = RETRY_MIN_MS;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, RETRY_MAX_MS);
+      }
+    }
+    if (replayed > 0 || !spool.peek())
+      this.log({ level: "info", msg: "spool replayed", fires: replayed, left: spool.size });
+  }
+
+  private async write(record: SpoolRecord): Promise<void> {
+    if (record.kind === "touches") {
+      await this.storage.touches.record(record.touches);
+      return;
+    }
+    const fires: FireToRecord[] = [];
+    for (const { fire, pixel, ref } of record.fires) {
+      if (pixel !== undefined) fires.push({ fire, pixel });
+      else fires.push({ fire, pixel: ref ? await this.storage.pixels.get(ref) : null });
+    }
+    await recordFires(this.storage, fires, record.batch);
   }
 }

@@ -1,7 +1,7 @@
 import { ineligibility } from "../attribution/eligibility.js";
 import type { Decision } from "../attribution/types.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
-import type { AttributionStore, FireLog } from "../storage/ports.js";
+import type { AttributionStore, BatchId, FireLog } from "../storage/ports.js";
 import { type AcceptedFire, type FireLogEntry, type FireLogRow, fireLogRow } from "./log-rows.js";
 
 export interface FireToRecord {
@@ -13,10 +13,12 @@ export interface FireToRecord {
 /**
  * Attributes and records a batch of fires, in order: one call to the attribution store for
  * the fires whose history can matter (known users on eligible pixels) and one to the fire log.
+ * The same batch (same id, same fires) recorded again changes nothing.
  */
 export async function recordFires(
   storage: { attribution: AttributionStore; fireLog: FireLog },
   batch: readonly FireToRecord[],
+  id: BatchId,
 ): Promise<FireLogRow[]> {
   const decisions: Array<Decision | null> = batch.map(({ fire, pixel }) => {
     const reason = pixel ? ineligibility(pixel, fire) : null;
@@ -36,6 +38,6 @@ export async function recordFires(
       revenue: decision?.counted ? decision.revenue : null,
     };
   });
-  await storage.fireLog.append(entries);
+  await storage.fireLog.append(entries, id);
   return entries.map((e) => e.fire);
 }

@@ -63,14 +63,13 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
     return answer(query, cached, identity.setCookie);
   }
   const config = query.pixel ? pixels.get(query.pixel) : Promise.resolve(null);
-  // The fire is recorded once the config arrives, however long after the answer that is.
+  // The fire is recorded once the config arrives, however long after the answer that is; when
+  // it cannot be read (Redis away), the fire is kept with the reference to read it later.
   deps.background(
     c,
     config.then(
       (pixel) => fires.record(fire, pixel),
-      // Section 8's spool will keep these; until then the loss is at least visible.
-      (error) =>
-        deps.log({ level: "error", msg: "fires not recorded", fires: 1, error: String(error) }),
+      () => fires.recordUnresolved(fire, query.pixel),
     ),
   );
   return withTimeout(config, deps.settings.storageTimeoutMs, null).then((pixel) =>

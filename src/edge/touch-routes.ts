@@ -20,9 +20,8 @@ async function isTrusted(c: Context, deps: AppDeps, url: URL): Promise<boolean> 
   return hasValidSignature(await deps.signingSecret(c), url.pathname, url.searchParams);
 }
 
-function recordTouch(c: Context, deps: AppDeps, touch: Touch | null): Promise<void> {
-  if (!touch || touch.user_id === OPTED_OUT) return Promise.resolve();
-  return deps.storage(c).touches.record([touch]);
+function recordTouch(c: Context, deps: AppDeps, touch: Touch | null): void {
+  if (touch && touch.user_id !== OPTED_OUT) deps.fires(c).touch(touch);
 }
 
 /**
@@ -66,7 +65,7 @@ export function mountTouchRoutes(app: Hono, deps: AppDeps): void {
         who.cookieUserId ?? OPTED_OUT,
         deps.clock(),
       );
-      deps.background(c, recordTouch(c, deps, touch));
+      recordTouch(c, deps, touch);
       return redirectResponse(target.href, who.setCookie);
     } catch (error) {
       deps.log({ level: "error", route: "/click", error: String(error) });

@@ -8,6 +8,7 @@ import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import type { Logger } from "../deps.js";
+import type { Spool } from "../spool/spool.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
@@ -25,6 +26,18 @@ function nodeHeader(c: Context, name: string): string | null {
   if (!incoming) return c.req.header(name) ?? null; // app.request() in tests has no socket
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : (value ?? null);
+}
+
+/** "ok" when Redis answers PING within half a second, else why not. */
+async function redisAnswers(redis: RedisClient): Promise<string> {
+  const timeout = new Promise<string>((resolve) =>
+    setTimeout(() => resolve("no answer within 500 ms"), 500).unref(),
+  );
+  const ping = redis.ping().then(
+    () => "ok",
+    (error: unknown) => `unreachable: ${String(error)}`,
+  );
+  return Promise.race([ping, timeout]);
 }
 
 export interface NodeRuntime {
@@ -52,6 +65,8 @@ export async function createNodeRuntime(
   clock: () => number = Date.now,
   /** Workers KV the API writes pixel configs through to, when a Worker edge is deployed. */
   kv: KeyValueNamespace | null = null,
+  /** Where accepted writes wait while Redis is away (src/server.ts opens a FileSpool). */
+  spool: Spool | null = null,
 ): Promise<NodeRuntime> {
   const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
@@ -87,7 +102,7 @@ export async function createNodeRuntime(
     },
   };
   const tasks = new BackgroundTasks(log);
-  const fires = new FireQueue(storage, log);
+  const fires = new FireQueue(storage, log, spool ? { spool } : {});
   const app = createApp(
     {
       settings: {
@@ -103,6 +118,14 @@ export async function createNodeRuntime(
       header: nodeHeader,
       background: (_c, work) => tasks.track(work),
       log,
+      readiness: async () => ({
+        redis: await redisAnswers(redis),
+        spool: !spool
+          ? "ok"
+          : spool.full
+            ? `full (${spool.bytes} bytes): new fires are not kept`
+            : "ok",
+      }),
     },
     (app) => mountApi(app, api, { read: config.rateLimitRead, write: config.rateLimitWrite }),
   );
@@ -122,7 +145,9 @@ export async function createNodeRuntime(
     drain,
     async close() {
       subscriber.disconnect();
-      await drain();
+      await tasks.drain();
+      // What Redis has not taken by now stays in the spool for the next start.
+      await fires.stop();
     },
   };
 }

@@ -28,8 +28,12 @@ export const keys = {
   fireLog: (pixelId: number | "unknown") => `{px:${pixelId}}:fires`,
   conversionLog: (pixelId: number | "unknown") => `{px:${pixelId}}:conversions`,
   hourlyStats: (pixelId: number | "unknown", hour: number) => `{px:${pixelId}}:stats:${hour}`,
+  /** The newest batch number of a writer (an edge process) that a pixel's logs took. */
+  appliedBatch: (pixelId: number | "unknown", writer: string) =>
+    `{px:${pixelId}}:applied:${writer}`,
   /** Every counted conversion, for other systems to consume (docs/storage.md). */
-  conversionStream: "conversions:stream",
+  conversionStream: "{conversions}:stream",
+  streamAppliedBatch: (writer: string) => `{conversions}:applied:${writer}`,
 
   signingSecret: "config:signing-secret",
 

@@ -27,10 +27,19 @@ export interface AttributionStore {
   ): Promise<Decision[]>;
 }
 
+/**
+ * A batch of fires as its writer numbered it: an edge process (a random id per start) numbers
+ * its batches 1, 2, 3… in the order it sends them, so that a batch sent twice is taken once.
+ */
+export interface BatchId {
+  writer: string;
+  seq: number;
+}
+
 /** The fire log, the conversion log and the report counters. */
 export interface FireLog {
   /** Appends fires; the counted ones go to the conversion log too. */
-  append(entries: readonly FireLogEntry[]): Promise<void>;
+  append(entries: readonly FireLogEntry[], batch: BatchId): Promise<void>;
 }
 
 export interface TimeRange {

@@ -87,6 +87,6 @@ describe("when Redis is slow or gone", () => {
     ]);
     expect(Date.now() - started).toBeLessThan(2_000); // bounded, not hung
     await edge.drain();
-    expect(edge.log.lines.some((l) => l.msg === "fires not recorded")).toBe(true);
+    expect(edge.log.lines.some((l) => l.msg === "not recorded")).toBe(true);
   });
 });

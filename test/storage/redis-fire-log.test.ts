@@ -42,12 +42,15 @@ function counted(ts: number, revenue: number, type: "click" | "view" = "click"):
 describe("RedisFireLog report counters", () => {
   it("keeps quarter hours apart, to the millisecond, and sums revenue exactly", async () => {
     const log = new RedisFireLog(redis.client);
-    await log.append([
-      counted(T + 15 * 60_000 - 1, 0.1),
-      counted(T + 15 * 60_000, 0.2),
-      counted(T + 15 * 60_000 + 1, 0.1, "view"),
-      counted(T + HOUR - 1, 1e-6),
-    ]);
+    await log.append(
+      [
+        counted(T + 15 * 60_000 - 1, 0.1),
+        counted(T + 15 * 60_000, 0.2),
+        counted(T + 15 * 60_000 + 1, 0.1, "view"),
+        counted(T + HOUR - 1, 1e-6),
+      ],
+      { writer: "w", seq: 1 },
+    );
     const quarters = await log.reportCounts(37, T, T + HOUR);
     expect(quarters.map(([start, c]) => [(start - T) / 60_000, c.fires])).toEqual([
       [0, 1],
@@ -71,7 +74,10 @@ describe("the conversion stream", () => {
   it("holds every counted conversion as its SPEC 4 row and stays within its bound", async () => {
     const log = new RedisFireLog(redis.client, { logDays: 90, statsDays: 400, streamMaxLen: 100 });
     for (let batch = 0; batch < 20; batch++)
-      await log.append(Array.from({ length: 50 }, (_, i) => counted(T + batch * 50 + i, 1)));
+      await log.append(
+        Array.from({ length: 50 }, (_, i) => counted(T + batch * 50 + i, 1)),
+        { writer: "w", seq: batch + 1 },
+      );
     const length = await redis.client.xlen(keys.conversionStream);
     // Trimming is approximate (whole stream nodes of 100 entries): bounded, not exact.
     expect(length).toBeGreaterThanOrEqual(100);

@@ -12,7 +12,7 @@ import {
   type ReportCounts,
 } from "../../reports/report-counters.js";
 import { keys } from "../keys.js";
-import type { FireLog, FireLogReader, TimeRange } from "../ports.js";
+import type { BatchId, FireLog, FireLogReader, TimeRange } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { decodeConversion, decodeFireRow, encodeConversion, encodeFireRow } from "./row-codec.js";
@@ -42,6 +42,11 @@ const logOwner = (fire: FireLogRow): number | "unknown" =>
   fire.reason === "unknown_pixel" || fire.pixel_id === null ? "unknown" : fire.pixel_id;
 
 const DEFAULT_READ_LIMIT = 1000;
+/**
+ * How long a pixel remembers a writer's newest batch: a spooled batch replayed later than this
+ * after it was first sent could be written twice (docs/operations.md).
+ */
+export const APPLIED_MARKER_TTL_MS = 30 * DAY_MS;
 export const DEFAULT_RETENTION: FireLogRetention = {
   logDays: 90,
   statsDays: 400,
@@ -71,8 +76,11 @@ export class RedisFireLog implements FireLog, FireLogReader {
     this.readCounters = defineScript<string[][]>(redis, "readCounters", READ_COUNTERS_LUA);
   }
 
-  /** Appends a batch of fires in one call (one per hash slot on Cluster). */
-  async append(entries: readonly Entry[]): Promise<void> {
+  /**
+   * Appends a batch of fires in one call (one per hash slot on Cluster), once: the same batch
+   * (writer and number) appended again changes nothing.
+   */
+  async append(entries: readonly Entry[], batch: BatchId): Promise<void> {
     const groups = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = keys.hourlyStats(logOwner(entry.fire), hourOf(entry.fire.ts));
@@ -81,31 +89,48 @@ export class RedisFireLog implements FireLog, FireLogReader {
       else groups.set(key, [entry]);
     }
     const parts = bySlot(this.redis, [...groups], ([statsKey]) => statsKey);
-    await Promise.all([...parts.map((part) => this.callScript(part)), this.stream(entries)]);
+    await Promise.all([
+      ...parts.map((part) => this.callScript(part, batch)),
+      this.stream(entries, batch),
+    ]);
   }
 
   /** The counted conversions of a batch onto the conversion stream. */
-  private async stream(entries: readonly Entry[]): Promise<void> {
+  private async stream(entries: readonly Entry[], batch: BatchId): Promise<void> {
     const counted = entries.filter((e) => e.fire.counted);
     if (counted.length === 0) return;
     const newest = Math.max(...counted.map((e) => e.fire.ts));
     const oldest = Math.max(0, newest - this.retention.logDays * DAY_MS);
     await this.streamScript(
-      [keys.conversionStream],
+      [keys.conversionStream, keys.streamAppliedBatch(batch.writer)],
       [
         oldest,
         this.retention.streamMaxLen,
+        batch.seq,
+        APPLIED_MARKER_TTL_MS,
         ...counted.map((e) => JSON.stringify(conversionRow(e))),
       ],
     );
   }
 
-  private callScript(groups: Array<[statsKey: string, entries: Entry[]]>): Promise<number> {
+  private callScript(
+    groups: Array<[statsKey: string, entries: Entry[]]>,
+    batch: BatchId,
+  ): Promise<number> {
     const scriptKeys: string[] = [];
-    const args: ScriptArg[] = [Math.ceil((this.retention.statsDays * DAY_MS) / 1000)];
+    const args: ScriptArg[] = [
+      Math.ceil((this.retention.statsDays * DAY_MS) / 1000),
+      batch.seq,
+      APPLIED_MARKER_TTL_MS,
+    ];
     for (const [statsKey, entries] of groups) {
       const pixel = entries[0] ? logOwner(entries[0].fire) : "unknown";
-      scriptKeys.push(keys.fireLog(pixel), keys.conversionLog(pixel), statsKey);
+      scriptKeys.push(
+        keys.fireLog(pixel),
+        keys.conversionLog(pixel),
+        statsKey,
+        keys.appliedBatch(pixel, batch.writer),
+      );
       const newest = Math.max(...entries.map((e) => e.fire.ts));
       const oldest = newest - this.retention.logDays * DAY_MS;
       const rows = entries.map((e) => encodeFireRow(e.fire));

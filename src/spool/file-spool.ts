@@ -1,0 +1,144 @@
+import { type FileHandle, mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Logger } from "../deps.js";
+import { countFires, type Spool, type SpoolRecord } from "./spool.js";
+
+export interface FileSpoolOptions {
+  path: string;
+  /** The file never grows past this; records that would not fit are refused. */
+  maxBytes: number;
+  /** Longest a record waits before it is written and fsynced (batched fsync). */
+  syncEveryMs?: number;
+  log: Logger;
+}
+
+/**
+ * A spool in an append-only file of JSON lines, mirrored in memory. Writes are batched and
+ * fsynced together (every `syncEveryMs`); a line is logged as `spooled` once it is on disk, so
+ * what was acknowledged survives a crash. The file is emptied when the last record is taken;
+ * until then a restart reads it back and replays it (replays are idempotent).
+ */
+export class FileSpool implements Spool {
+  private records: Array<{ record: SpoolRecord; bytes: number }> = [];
+  private pendingLines: string[] = [];
+  private pendingFires = 0;
+  private totalBytes = 0;
+  private io: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly options: FileSpoolOptions,
+  ) {}
+
+  /** Opens (or creates) the spool file and reads back what a previous run left in it. */
+  static async open(options: FileSpoolOptions): Promise<FileSpool> {
+    await mkdir(dirname(options.path), { recursive: true });
+    const file = await open(options.path, "a+");
+    const spool = new FileSpool(file, options);
+    const text = await file.readFile("utf8");
+    const writers = new Map<string, number>();
+    const found: Array<{ record: SpoolRecord; bytes: number }> = [];
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      try {
+        const record = JSON.parse(line) as SpoolRecord;
+        if (!writers.has(record.batch.writer)) writers.set(record.batch.writer, writers.size);
+        found.push({ record, bytes: Buffer.byteLength(line) + 1 });
+      } catch {
+        // A line cut short by a crash was never acknowledged: nothing to replay.
+      }
+    }
+    // A writer's batches go back in the order it numbered them; writers in the order they came.
+    found.sort(
+      (x, y) =>
+        (writers.get(x.record.batch.writer) ?? 0) - (writers.get(y.record.batch.writer) ?? 0) ||
+        x.record.batch.seq - y.record.batch.seq,
+    );
+    spool.records = found;
+    spool.totalBytes = text.length === 0 ? 0 : Buffer.byteLength(text);
+    if (found.length > 0)
+      options.log({
+        level: "warn",
+        msg: "spool found",
+        records: found.length,
+        fires: found.reduce((n, r) => n + countFires(r.record), 0),
+      });
+    return spool;
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get full(): boolean {
+    return this.totalBytes >= this.options.maxBytes;
+  }
+
+  add(record: SpoolRecord): boolean {
+    const line = `${JSON.stringify(record)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (this.totalBytes + bytes > this.options.maxBytes) return false;
+    this.totalBytes += bytes;
+    this.records.push({ record, bytes });
+    this.pendingLines.push(line);
+    this.pendingFires += countFires(record);
+    this.timer ??= setTimeout(() => this.sync(), this.options.syncEveryMs ?? 20);
+    return true;
+  }
+
+  peek(): SpoolRecord | undefined {
+    return this.records[0]?.record;
+  }
+
+  shift(): void {
+    this.records.shift();
+    if (this.records.length > 0) return;
+    // Everything in the file has been taken: start it over (after any write still going).
+    this.io = this.io.then(async () => {
+      if (this.records.length > 0 || this.pendingLines.length > 0) return;
+      await this.file.truncate(0);
+      this.totalBytes = 0;
+    });
+  }
+
+  flushed(): Promise<void> {
+    this.sync();
+    return this.io;
+  }
+
+  async close(): Promise<void> {
+    await this.flushed();
+    await this.file.close();
+  }
+
+  /** Writes and fsyncs the lines added since the last sync, as one write. */
+  private sync(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pendingLines.length === 0) return;
+    const lines = this.pendingLines;
+    const fires = this.pendingFires;
+    this.pendingLines = [];
+    this.pendingFires = 0;
+    this.io = this.io.then(async () => {
+      try {
+        await this.file.appendFile(lines.join(""));
+        await this.file.datasync();
+        this.options.log({ level: "warn", msg: "spooled", records: lines.length, fires });
+      } catch (error) {
+        this.options.log({
+          level: "error",
+          msg: "spool write failed",
+          records: lines.length,
+          fires,
+          error: String(error),
+        });
+      }
+    });
+  }
+}

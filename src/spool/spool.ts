@@ -1,0 +1,41 @@
+import type { Touch } from "../attribution/types.js";
+import type { AcceptedFire } from "../conversions/log-rows.js";
+import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import type { BatchId } from "../storage/ports.js";
+
+/** A fire as the edge accepted it: with its pixel's config, or only the reference to find it. */
+export interface SpooledFire {
+  fire: AcceptedFire;
+  /** The config the edge had (null: no such pixel); absent when it could not be read. */
+  pixel?: EdgePixel | null;
+  ref?: PixelRef | null;
+}
+
+/**
+ * What the edge accepted and could not write to Redis, in the order it was numbered: fires to
+ * attribute and log, or touches to record. Replaying a record twice changes nothing (the
+ * attribution script remembers counted fires, the fire log each writer's newest batch, and a
+ * touch is stored once), so a record is removed only after Redis took it.
+ */
+export type SpoolRecord =
+  | { kind: "fires"; batch: BatchId; fires: SpooledFire[] }
+  | { kind: "touches"; batch: BatchId; touches: Touch[] };
+
+/** Where accepted writes wait while Redis is away (a file on Node). */
+export interface Spool {
+  /** Adds a record; false when the spool is full and the record was not kept. */
+  add(record: SpoolRecord): boolean;
+  /** The oldest record, or undefined when the spool is empty. */
+  peek(): SpoolRecord | undefined;
+  /** Removes the oldest record, once Redis has taken it. */
+  shift(): void;
+  readonly size: number;
+  readonly bytes: number;
+  readonly full: boolean;
+  /** Resolves once every record added so far is durable. */
+  flushed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const countFires = (record: SpoolRecord): number =>
+  record.kind === "fires" ? record.fires.length : 0;
