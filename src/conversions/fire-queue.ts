@@ -79,15 +79,17 @@ export class FireQueue implements FireSink {
   }
 
   touch(touch: Touch): void {
-    const batch = this.nextBatch();
     if (this.spooling) {
-      this.toSpool({ kind: "touches", batch, touches: [touch] });
+      this.toSpool({ kind: "touches", batch: this.nextBatch(), touches: [touch] });
       return;
     }
+    // A touch is stored once however often it is sent: it needs no number until spooled.
     this.track(
       this.storage.touches
         .record([touch])
-        .catch((error) => this.toSpool({ kind: "touches", batch, touches: [touch] }, error)),
+        .catch((error) =>
+          this.toSpool({ kind: "touches", batch: this.nextBatch(), touches: [touch] }, error),
+        ),
     );
   }
 
@@ -119,19 +121,31 @@ export class FireQueue implements FireSink {
     return { writer: this.writer, seq: this.seq };
   }
 
+  /**
+   * Batch numbers are given in the order appends are sent, and an append is sent only while
+   * nothing is spooled: so Redis sees each writer's numbers in increasing order, and "the
+   * newest number a pixel took" tells whether a replayed batch was taken. A batch whose append
+   * was sent keeps its number in the spool; one that never got that far gets the next number
+   * there, behind the older ones.
+   */
   private flush(): void {
     const fires = this.queue;
     if (fires.length === 0) return;
     this.queue = [];
-    const batch = this.nextBatch();
     if (this.spooling) {
-      this.toSpool({ kind: "fires", batch, fires });
+      this.toSpool({ kind: "fires", batch: this.nextBatch(), fires });
       return;
     }
+    let sent: BatchId | null = null;
+    const numberAsSent = () => {
+      if (this.spooling) throw new Error("held back: older writes are spooled");
+      sent = this.nextBatch();
+      return sent;
+    };
     this.track(
-      recordFires(this.storage, fires, batch).then(
+      recordFires(this.storage, fires, numberAsSent).then(
         () => undefined,
-        (error) => this.toSpool({ kind: "fires", batch, fires }, error),
+        (error) => this.toSpool({ kind: "fires", batch: sent ?? this.nextBatch(), fires }, error),
       ),
     );
   }
@@ -187,7 +201,7 @@ export class FireQueue implements FireSink {
       if (!record || this.stopped) break;
       try {
         await this.write(record);
-        spool.shift();
+        spool.remove(record);
         replayed += countFires(record);
         wait = RETRY_MIN_MS;
       } catch {
@@ -209,6 +223,6 @@ export class FireQueue implements FireSink {
       if (pixel !== undefined) fires.push({ fire, pixel });
       else fires.push({ fire, pixel: ref ? await this.storage.pixels.get(ref) : null });
     }
-    await recordFires(this.storage, fires, record.batch);
+    await recordFires(this.storage, fires, () => record.batch);
   }
 }

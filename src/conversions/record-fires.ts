@@ -18,7 +18,8 @@ export interface FireToRecord {
 export async function recordFires(
   storage: { attribution: AttributionStore; fireLog: FireLog },
   batch: readonly FireToRecord[],
-  id: BatchId,
+  /** Numbers the batch as its append is sent (see FireQueue): may throw to hold it back. */
+  batchId: () => BatchId,
 ): Promise<FireLogRow[]> {
   const decisions: Array<Decision | null> = batch.map(({ fire, pixel }) => {
     const reason = pixel ? ineligibility(pixel, fire) : null;
@@ -38,6 +39,6 @@ export async function recordFires(
       revenue: decision?.counted ? decision.revenue : null,
     };
   });
-  await storage.fireLog.append(entries, id);
+  await storage.fireLog.append(entries, batchId());
   return entries.map((e) => e.fire);
 }

@@ -84,7 +84,15 @@ export class FileSpool implements Spool {
     const bytes = Buffer.byteLength(line);
     if (this.totalBytes + bytes > this.options.maxBytes) return false;
     this.totalBytes += bytes;
-    this.records.push({ record, bytes });
+    // A batch that was sent before the spool began comes back with its older number: it goes
+    // before the ones numbered since (the file is put in order when it is read back).
+    let at = this.records.length;
+    while (at > 0) {
+      const before = this.records[at - 1]?.record.batch;
+      if (before?.writer !== record.batch.writer || before.seq < record.batch.seq) break;
+      at--;
+    }
+    this.records.splice(at, 0, { record, bytes });
     this.pendingLines.push(line);
     this.pendingFires += countFires(record);
     this.timer ??= setTimeout(() => this.sync(), this.options.syncEveryMs ?? 20);
@@ -95,8 +103,9 @@ export class FileSpool implements Spool {
     return this.records[0]?.record;
   }
 
-  shift(): void {
-    this.records.shift();
+  remove(record: SpoolRecord): void {
+    const at = this.records.findIndex((r) => r.record === record);
+    if (at >= 0) this.records.splice(at, 1);
     if (this.records.length > 0) return;
     // Everything in the file has been taken: start it over (after any write still going).
     this.io = this.io.then(async () => {

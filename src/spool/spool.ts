@@ -27,8 +27,8 @@ export interface Spool {
   add(record: SpoolRecord): boolean;
   /** The oldest record, or undefined when the spool is empty. */
   peek(): SpoolRecord | undefined;
-  /** Removes the oldest record, once Redis has taken it. */
-  shift(): void;
+  /** Removes a record, once Redis has taken it. */
+  remove(record: SpoolRecord): void;
   readonly size: number;
   readonly bytes: number;
   readonly full: boolean;
