@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { readConfig } from "../../src/config.js";
 import type { Logger } from "../../src/deps.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
+import type { Spool } from "../../src/spool/spool.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { startTestRedis, type TestRedis } from "./test-redis.js";
 
@@ -21,12 +22,13 @@ export async function startNodeEdge(
   redisUrl: string,
   env: Record<string, string> = {},
   clock?: () => number,
+  options: { spool?: Spool } = {},
 ): Promise<NodeRuntime & { redis: RedisClient; log: ReturnType<typeof captureLog> }> {
   const config = readConfig({ SIGNING_SECRET: TEST_SECRET, ...env });
   const redis = connectRedis({ url: redisUrl });
   const log = captureLog();
   redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
-  const runtime = await createNodeRuntime(config, redis, log, clock);
+  const runtime = await createNodeRuntime(config, redis, log, clock, null, options.spool ?? null);
   return {
     ...runtime,
     redis,

@@ -6,6 +6,8 @@ import { closeRedis, connectRedis, type RedisClient } from "../../src/storage/re
 export interface TestRedis {
   url: string;
   client: RedisClient;
+  /** The redis-server this helper started (null with TEST_REDIS_URL). */
+  process: ChildProcess | null;
   /** Empties the test's own Redis (never a Redis the test did not start or was given). */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   return {
     url,
     client,
+    process: server,
     reset: async () => {
       await client.flushdb();
     },

@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signUrl } from "../../src/signing/url-signature.js";
+import { FileSpool } from "../../src/spool/file-spool.js";
+import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { captureLog, startNodeEdge, TEST_SECRET } from "../helpers/node-edge.js";
+import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+
+// One stream of impressions, clicks and fires, played twice: against a Redis that stays up,
+// and against one frozen (SIGSTOP) for 10 s in the middle. Frozen, not gone: commands sent
+// before and during the freeze sit in the socket and run when it thaws, after the edge gave
+// up on them, so the replay must recognise what Redis took on its own.
+
+const T0 = Date.UTC(2026, 10, 28, 9, 0, 0);
+const USERS = 60;
+const EVENTS = 1500;
+const FREEZE_AT = 400;
+const FREEZE_MS = 10_000;
+
+type Event = { kind: "imp" | "click"; user: number } | { kind: "px"; user: number; path: string };
+
+/** The same pseudo-random stream every run (a linear congruential generator). */
+function stream(): Event[] {
+  let x = 42;
+  const next = (n: number) => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    // The high bits: an LCG's low bits repeat with a short period.
+    return Math.floor((x / 2 ** 31) * n);
+  };
+  return Array.from({ length: EVENTS }, () => {
+    const user = 1000 + next(USERS);
+    const roll = next(100);
+    if (roll < 35) return { kind: "imp", user };
+    if (roll < 45) return { kind: "click", user };
+    const pixel = next(2) === 0 ? 37 : 38;
+    const order = next(4) === 0 ? `&order_id=o-${next(20)}` : "";
+    const value = next(3) === 0 ? `&value=${next(100)}.5` : "";
+    return { kind: "px", user, path: `/px?id=${pixel}${order}${value}` };
+  });
+}
+
+async function seed(redis: TestRedis) {
+  const writer = new RedisPixelWriter(redis.client);
+  await writer.putAdvertiser(advertiserDocument());
+  await writer.putPixel(pixelDocument());
+  await writer.putPixel(pixelDocument({ id: 38, code: "p38", min_minutes_per_conv: 0 }));
+}
+
+interface Run {
+  fires: Array<{ id: string; pixel: number; reason: string }>;
+  conversions: string[];
+  slowestMs: number;
+  frozenEvents: number;
+  spooled: number;
+  /** From the thaw to an empty spool. */
+  replayMs: number;
+}
+
+/** Plays the stream on a fresh Redis and edge; `freeze` pauses Redis for FREEZE_MS. */
+async function play(freeze: boolean): Promise<Run> {
+  const redis = await startTestRedis();
+  const dir = mkdtempSync(join(tmpdir(), "spool-"));
+  const log = captureLog();
+  const spool = await FileSpool.open({ path: join(dir, "spool.jsonl"), maxBytes: 64 << 20, log });
+  let now = T0;
+  const edge = await startNodeEdge(redis.url, {}, () => now, { spool });
+  try {
+    await seed(redis);
+    const pid = redis.process?.pid;
+    let frozenAt = 0;
+    let thawedAt = 0;
+    let frozenEvents = 0;
+    let slowestMs = 0;
+    for (const [i, event] of stream().entries()) {
+      now = T0 + i * 1000;
+      if (freeze && i === FREEZE_AT && pid) {
+        process.kill(pid, "SIGSTOP");
+        frozenAt = Date.now();
+      }
+      if (frozenAt && Date.now() - frozenAt >= FREEZE_MS && pid) {
+        process.kill(pid, "SIGCONT");
+        frozenAt = 0;
+        thawedAt = Date.now();
+      }
+      if (frozenAt) {
+        frozenEvents++;
+        // Paced so that the freeze spans most of the stream's second part, not its end.
+        await new Promise((resolve) => setTimeout(resolve, 8));
+      }
+      const path =
+        event.kind === "px"
+          ? event.path
+          : await signUrl(
+              TEST_SECRET,
+              `https://px.example/${event.kind}?adv=2&li=382&cp=5&cr=${1 + (event.user % 3)}` +
+                (event.kind === "click" ? "&redir=https%3A%2F%2Fshop.example%2F" : ""),
+            );
+      const started = performance.now();
+      const response = await edge.app.request(
+        event.kind === "px" ? `https://px.example${path}` : path,
+        { headers: { Cookie: `uuid2=${event.user}` } },
+      );
+      await response.arrayBuffer();
+      slowestMs = Math.max(slowestMs, performance.now() - started);
+      expect(response.status).toBeLessThan(400);
+      // One event at a time, as a browser would: each written (or spooled) before the next.
+      await edge.drain();
+    }
+    expect(frozenAt).toBe(0); // thawed before the stream ended
+    await edge.fires.drain(true);
+    const replayMs = thawedAt ? Date.now() - thawedAt : 0;
+    const fires = [];
+    for (const pixel of [37, 38])
+      for (const row of await edge.fireLog.fires(pixel, { limit: 100_000 }))
+        fires.push({ id: row.id, pixel, reason: row.reason });
+    const conversions = [];
+    for (const pixel of [37, 38])
+      for (const c of await edge.fireLog.conversions(pixel, { limit: 100_000 }))
+        conversions.push(
+          [
+            c.pixel_id,
+            c.user_id,
+            c.conversion_time,
+            c.post_click_or_post_view_conv,
+            c.line_item_id,
+            c.imp_time,
+            c.order_id,
+            c.post_click_or_post_view_revenue,
+          ].join("|"),
+        );
+    const spooled = log.lines
+      .filter((l) => l.msg === "spooled")
+      .reduce((n, l) => n + Number(l.fires), 0);
+    return { fires, conversions: conversions.sort(), slowestMs, frozenEvents, spooled, replayMs };
+  } finally {
+    await edge.close();
+    await spool.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let reference: Run;
+let frozen: Run;
+beforeAll(async () => {
+  reference = await play(false);
+  frozen = await play(true);
+}, 120_000);
+afterAll(() => {
+  console.log(
+    `redis outage: ${EVENTS} events, ${frozen.frozenEvents} during a ${FREEZE_MS / 1000} s freeze, ` +
+      `${frozen.spooled} fires spooled, slowest answer ${frozen.slowestMs.toFixed(1)} ms, ` +
+      `spool empty ${frozen.replayMs} ms after the thaw; ` +
+      `${frozen.fires.length} fires, ${frozen.conversions.length} conversions (with Redis up: ` +
+      `${reference.fires.length}, ${reference.conversions.length})`,
+  );
+});
+
+describe.skipIf(Boolean(process.env.TEST_REDIS_URL))("Redis frozen for 10 s mid-stream", () => {
+  it("answers every request fast meanwhile", () => {
+    expect(frozen.frozenEvents).toBeGreaterThan(50);
+    expect(frozen.spooled).toBeGreaterThan(0);
+    // The edge's wait on storage is 100 ms; the rest is margin for a busy machine.
+    expect(frozen.slowestMs).toBeLessThan(1000);
+  });
+
+  it("logs every accepted fire exactly once", () => {
+    const sent = stream().filter((e) => e.kind === "px").length;
+    expect(frozen.fires).toHaveLength(sent);
+    expect(new Set(frozen.fires.map((f) => f.id)).size).toBe(sent);
+    expect(reference.fires).toHaveLength(sent);
+  });
+
+  it("counts the same conversions as with Redis up, at their original times", () => {
+    expect(reference.conversions.length).toBeGreaterThan(50);
+    expect(frozen.conversions).toEqual(reference.conversions);
+  });
+});
