@@ -37,6 +37,8 @@ export class FileSpool implements Spool {
     const file = await open(options.path, "a+");
     const spool = new FileSpool(file, options);
     const text = await file.readFile("utf8");
+    // A line cut short by a crash must not swallow the next record written after it.
+    if (text.length > 0 && !text.endsWith("\n")) await file.appendFile("\n");
     const writers = new Map<string, number>();
     const found: Array<{ record: SpoolRecord; bytes: number }> = [];
     for (const line of text.split("\n")) {

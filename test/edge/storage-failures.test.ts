@@ -90,3 +90,26 @@ describe("when Redis is slow or gone", () => {
     expect(edge.log.lines.some((l) => l.msg === "not recorded")).toBe(true);
   });
 });
+
+describe("/healthz and /readyz", () => {
+  it("are both 200 while Redis answers and the spool has room", async () => {
+    const { edge } = await setUp();
+    expect((await edge.app.request("/healthz")).status).toBe(200);
+    const ready = await edge.app.request("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ok", checks: { redis: "ok", spool: "ok" } });
+  });
+
+  it("/readyz is 503 naming Redis when it does not answer; /healthz stays 200", async () => {
+    const { redis, edge } = await setUp();
+    const blocked = blockRedis(redis.url, 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const ready = await edge.app.request("/readyz");
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks.redis).toBe("no answer within 500 ms");
+    expect((await edge.app.request("/healthz")).status).toBe(200);
+    await blocked.done;
+  });
+});
