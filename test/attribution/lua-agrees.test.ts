@@ -9,14 +9,10 @@ import { lookbackWindows } from "../../src/attribution/windows.js";
 import type { EdgePixel } from "../../src/pixels/pixel-document.js";
 import { RedisAttributionStore } from "../../src/storage/redis/redis-attribution.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { MIN, T0 } from "./fixtures.js";
 
-let redis: TestRedis;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis?.stop());
+let redis: TestStorage;
 
 const ADVERTISER = 2;
 const windowMins = fc.oneof(fc.constant(null), fc.constant(0), fc.integer({ min: 1, max: 240 }));
@@ -144,7 +140,12 @@ async function decideInRedis(
   );
 }
 
-describe("the Lua attribution script agrees with the pure rules", () => {
+describe.each(REDIS_KINDS)("on a %s, the Lua attribution script", (kind) => {
+  beforeAll(async () => {
+    redis = await startTestStorage(kind);
+  }, 60_000);
+  afterAll(async () => redis?.stop());
+
   it("on random histories, pixels and fires sent one at a time", async () => {
     const store = new RedisAttributionStore(redis.client);
     await fc.assert(

@@ -14,7 +14,7 @@ import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.j
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 
 // The worst failure a write can have: Redis did the work and the answer never came back (a
 // timeout, a dropped connection). The edge cannot tell it from work not done, spools it, and
@@ -23,28 +23,30 @@ import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const pixel = toEdgePixel(pixelDocument(), advertiserDocument());
-let redis: TestRedis;
+let redis: TestStorage;
 let dir: string;
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => redis?.stop());
-beforeEach(async () => {
-  await redis.reset();
-  await new RedisTouchStore(redis.client, () => NOW).record([
-    {
-      type: "click",
-      user_id: "555",
-      advertiser_id: 2,
-      line_item_id: 382,
-      campaign_id: 1,
-      creative_id: 1,
-      ts: NOW - 60_000,
-    },
-  ]);
-  dir = mkdtempSync(join(tmpdir(), "spool-"));
-  return () => rmSync(dir, { recursive: true, force: true });
-});
+function useStorage(kind: (typeof REDIS_KINDS)[number]) {
+  beforeAll(async () => {
+    redis = await startTestStorage(kind);
+  }, 60_000);
+  afterAll(async () => redis?.stop());
+  beforeEach(async () => {
+    await redis.reset();
+    await new RedisTouchStore(redis.client, () => NOW).record([
+      {
+        type: "click",
+        user_id: "555",
+        advertiser_id: 2,
+        line_item_id: 382,
+        campaign_id: 1,
+        creative_id: 1,
+        ts: NOW - 60_000,
+      },
+    ]);
+    dir = mkdtempSync(join(tmpdir(), "spool-"));
+    return () => rmSync(dir, { recursive: true, force: true });
+  });
+}
 
 const fire = (id: string, user: string): AcceptedFire => ({
   id,
@@ -102,17 +104,20 @@ async function run(step: "decide" | "append") {
   };
 }
 
-describe.each(["decide", "append"] as const)("when the %s step's reply is lost twice", (step) => {
-  it("replays from the spool and writes everything exactly once", async () => {
-    const result = await run(step);
-    expect(result.log.lines.filter((l) => l.msg === "redis failed, spooling")).toHaveLength(1);
-    expect(result.fires.map((f) => [f.id, f.reason])).toEqual([
-      ["a", "counted"],
-      ["b", "unknown_user"],
-      ["c", "repeat_user"],
-    ]);
-    expect(result.conversions.map((c) => c.id)).toEqual(["a"]);
-    expect(result.counters.map(([, c]) => [c.fires, c.post_click_convs])).toEqual([[3, 1]]);
-    expect(result.stream).toBe(1);
+describe.each(REDIS_KINDS)("on a %s", (kind) => {
+  useStorage(kind);
+  describe.each(["decide", "append"] as const)("when the %s step's reply is lost twice", (step) => {
+    it("replays from the spool and writes everything exactly once", async () => {
+      const result = await run(step);
+      expect(result.log.lines.filter((l) => l.msg === "redis failed, spooling")).toHaveLength(1);
+      expect(result.fires.map((f) => [f.id, f.reason])).toEqual([
+        ["a", "counted"],
+        ["b", "unknown_user"],
+        ["c", "repeat_user"],
+      ]);
+      expect(result.conversions.map((c) => c.id)).toEqual(["a"]);
+      expect(result.counters.map(([, c]) => [c.fires, c.post_click_convs])).toEqual([[3, 1]]);
+      expect(result.stream).toBe(1);
+    });
   });
 });
