@@ -4,6 +4,9 @@ import { BackgroundTasks } from "./background-tasks.js";
 import { readConfig } from "./config.js";
 import { FireQueue } from "./conversions/fire-queue.js";
 import { honoHeader, jsonLogger } from "./deps.js";
+import { type QueueProducer, QueueSpool } from "./spool/queue-spool.js";
+import type { SpoolRecord } from "./spool/spool.js";
+import { writeSpooled } from "./spool/write-spooled.js";
 import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-configs.js";
 import type { EdgeStorage } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
@@ -26,6 +29,18 @@ export interface WorkerEnv {
   LOG_RETENTION_DAYS?: string;
   STATS_RETENTION_DAYS?: string;
   CONVERSION_STREAM_MAXLEN?: string;
+  /** The spool: a Cloudflare Queue this Worker also consumes (wrangler.toml). */
+  SPOOL?: QueueProducer;
+}
+
+/** The parts of a Cloudflare Queues message batch the consumer uses. */
+interface SpoolMessages {
+  messages: ReadonlyArray<{
+    body: SpoolRecord;
+    attempts: number;
+    ack(): void;
+    retry(options?: { delaySeconds?: number }): void;
+  }>;
 }
 
 /**
@@ -52,7 +67,11 @@ class RequestScope {
       attribution: new RedisAttributionStore(this.redis),
       fireLog: new RedisFireLog(this.redis, config.retention),
     };
-    this.fires = new FireQueue(this.storage, jsonLogger);
+    this.fires = new FireQueue(
+      this.storage,
+      jsonLogger,
+      env.SPOOL ? { spool: new QueueSpool(env.SPOOL, jsonLogger) } : {},
+    );
   }
 
   async finish(): Promise<void> {
@@ -105,5 +124,26 @@ export default {
     const response = await appFor(env).fetch(request, { ...env, scope }, ctx);
     ctx.waitUntil(scope.finish());
     return response;
+  },
+
+  /**
+   * The spool's consumer: writes each record Redis did not take when it was accepted, and
+   * asks the queue to try again later (1 s more each time, up to a minute) while Redis is away.
+   */
+  async queue(batch: SpoolMessages, env: WorkerEnv): Promise<void> {
+    const scope = new RequestScope(env);
+    try {
+      for (const message of batch.messages) {
+        try {
+          await writeSpooled(scope.storage, message.body);
+          message.ack();
+        } catch (error) {
+          jsonLogger({ level: "warn", msg: "spool replay failed", error: String(error) });
+          message.retry({ delaySeconds: Math.min(60, message.attempts) });
+        }
+      }
+    } finally {
+      await scope.finish();
+    }
   },
 };

@@ -2,13 +2,8 @@ import type { Touch } from "../attribution/types.js";
 import type { Logger } from "../deps.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import { countFires, type Spool, type SpoolRecord } from "../spool/spool.js";
-import type {
-  AttributionStore,
-  BatchId,
-  FireLog,
-  PixelConfigSource,
-  TouchStore,
-} from "../storage/ports.js";
+import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
+import type { BatchId } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
 import { type FireToRecord, recordFires } from "./record-fires.js";
 
@@ -22,13 +17,6 @@ export interface FireSink {
   /** A fire whose pixel config could not be read: written once it can be. */
   recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
   touch(touch: Touch): void;
-}
-
-export interface QueueStorage {
-  pixels: PixelConfigSource;
-  attribution: AttributionStore;
-  fireLog: FireLog;
-  touches: TouchStore;
 }
 
 /** A random id per process: the writer part of every batch id (see BatchId). */
@@ -58,7 +46,7 @@ export class FireQueue implements FireSink {
   private stopped = false;
 
   constructor(
-    private readonly storage: QueueStorage,
+    private readonly storage: SpoolStorage,
     private readonly log: Logger,
     private readonly options: { spool?: Spool; writer?: string; maxBatch?: number } = {},
   ) {
@@ -200,7 +188,7 @@ export class FireQueue implements FireSink {
       const record = spool.peek();
       if (!record || this.stopped) break;
       try {
-        await this.write(record);
+        await writeSpooled(this.storage, record);
         spool.remove(record);
         replayed += countFires(record);
         wait = RETRY_MIN_MS;
@@ -209,20 +197,7 @@ export class FireQueue implements FireSink {
         wait = Math.min(wait * 2, RETRY_MAX_MS);
       }
     }
-    if (replayed > 0 || !spool.peek())
+    if (replayed > 0)
       this.log({ level: "info", msg: "spool replayed", fires: replayed, left: spool.size });
-  }
-
-  private async write(record: SpoolRecord): Promise<void> {
-    if (record.kind === "touches") {
-      await this.storage.touches.record(record.touches);
-      return;
-    }
-    const fires: FireToRecord[] = [];
-    for (const { fire, pixel, ref } of record.fires) {
-      if (pixel !== undefined) fires.push({ fire, pixel });
-      else fires.push({ fire, pixel: ref ? await this.storage.pixels.get(ref) : null });
-    }
-    await recordFires(this.storage, fires, () => record.batch);
   }
 }

@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.js";
+import { startRedisServer } from "../../src/node/find-redis.js";
+import { freePort } from "../../src/node/free-port.js";
 import { createNodeRuntime } from "../../src/node/node-runtime.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { type KeyValueNamespace, kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
@@ -26,9 +28,13 @@ let mf: Miniflare;
 let outdir: string;
 
 /** Polls until `check` passes: the Worker writes in waitUntil, after its response. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  withinMs = 5000,
+): Promise<T> {
   let value = await read();
-  for (let i = 0; i < 100 && !check(value); i++) {
+  for (let i = 0; i < withinMs / 50 && !check(value); i++) {
     await new Promise((r) => setTimeout(r, 50));
     value = await read();
   }
@@ -200,4 +206,70 @@ describe("the Worker bundle in Miniflare", () => {
     expect(click.status).toBe(400);
     await click.arrayBuffer();
   });
+});
+
+describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
+  it("queues the fire, retries it, and writes it with its original time once Redis is back", async () => {
+    const port = await freePort();
+    const away = new Miniflare({
+      modules: true,
+      scriptPath: join(outdir, "worker.js"),
+      modulesRoot: outdir,
+      compatibilityDate: "2026-05-01",
+      compatibilityFlags: ["nodejs_compat"],
+      kvNamespaces: ["PIXELS"],
+      queueProducers: { SPOOL: "px-spool" },
+      queueConsumers: { "px-spool": { maxBatchTimeout: 1, maxRetries: 50 } },
+      bindings: { REDIS_URL: `redis://127.0.0.1:${port}`, SIGNING_SECRET: SECRET },
+    });
+    let server: Awaited<ReturnType<typeof startRedisServer>> | null = null;
+    try {
+      const kv = await away.getKVNamespace("PIXELS");
+      const config = await new RedisPixelConfigs(redis.client).get({ id: 37 });
+      await kv.put(kvPixelKey({ id: 37 }), JSON.stringify(config));
+      const firedAt = Date.now();
+      const px = await away.dispatchFetch("https://px.example/px?id=37&order_id=Q-1", {
+        headers: { Cookie: "uuid2=4242" },
+      });
+      expect(px.status).toBe(200);
+      await px.arrayBuffer();
+      // Nothing listens on the port yet: the queue's consumer fails and retries.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+
+      server = await startRedisServer(port, null);
+      const back = connectRedis({ url: server.url });
+      try {
+        await new RedisPixelWriter(back).putAdvertiser(advertiserDocument());
+        await new RedisTouchStore(back).record([
+          {
+            type: "click",
+            user_id: "4242",
+            advertiser_id: 2,
+            line_item_id: 382,
+            campaign_id: 1,
+            creative_id: 1,
+            ts: firedAt - 60_000,
+          },
+        ]);
+        const log = new RedisFireLog(back);
+        const conversions = await eventually(
+          () => log.conversions(37),
+          (c) => c.length === 1,
+          20_000,
+        );
+        expect(conversions[0]).toMatchObject({ user_id: "4242", order_id: "Q-1" });
+        const [fire] = await log.fires(37);
+        expect(Math.abs((fire?.ts ?? 0) - firedAt)).toBeLessThan(1000); // the original time
+      } finally {
+        back.disconnect();
+      }
+    } finally {
+      await away.dispose();
+      if (server) {
+        const exited = new Promise((resolve) => server?.process.once("exit", resolve));
+        server.process.kill();
+        await exited;
+      }
+    }
+  }, 60_000);
 });

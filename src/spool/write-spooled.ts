@@ -1,0 +1,30 @@
+import { type FireToRecord, recordFires } from "../conversions/record-fires.js";
+import type { AttributionStore, FireLog, PixelConfigSource, TouchStore } from "../storage/ports.js";
+import type { SpoolRecord } from "./spool.js";
+
+/** What writing a spooled record needs. */
+export interface SpoolStorage {
+  pixels: PixelConfigSource;
+  attribution: AttributionStore;
+  fireLog: FireLog;
+  touches: TouchStore;
+}
+
+/**
+ * Writes one spooled record to Redis: its fires attributed (with their original times) and
+ * logged under the record's batch number, or its touches. Idempotent: a record written twice
+ * is taken once. A fire whose pixel config was not read when it was accepted reads it now.
+ */
+export async function writeSpooled(storage: SpoolStorage, record: SpoolRecord): Promise<void> {
+  if (record.kind === "touches") {
+    await storage.touches.record(record.touches);
+    return;
+  }
+  const fires: FireToRecord[] = [];
+  for (const { fire, pixel, ref } of record.fires)
+    fires.push({
+      fire,
+      pixel: pixel !== undefined ? pixel : ref ? await storage.pixels.get(ref) : null,
+    });
+  await recordFires(storage, fires, () => record.batch);
+}
