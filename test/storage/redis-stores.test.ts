@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PixelDocument } from "../../src/pixels/pixel-document.js";
+import { RedisObjectStore } from "../../src/storage/redis/redis-object-store.js";
+import {
+  RedisPixelConfigs,
+  RedisPixelWriter,
+} from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
+
+// The stores' contract, on one Redis server and on a Cluster: touch history, pixel configs by
+// id and by code, API objects with their indexes.
+
+const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
+const DAY = 86_400_000;
+
+describe.each(REDIS_KINDS)("on a %s", (kind) => {
+  let redis: TestStorage;
+  beforeAll(async () => {
+    redis = await startTestStorage(kind);
+  }, 60_000);
+  afterAll(async () => redis?.stop());
+  beforeEach(async () => redis.reset());
+
+  it("touch history: the newest 200 per user and advertiser, none past 90 days, each once", async () => {
+    const store = new RedisTouchStore(redis.client, () => NOW);
+    const touch = (user: string, ts: number) => ({
+      type: "imp" as const,
+      user_id: user,
+      advertiser_id: 2,
+      line_item_id: 382,
+      campaign_id: null,
+      creative_id: null,
+      ts,
+    });
+    // Many users at once: on Cluster their keys live on different nodes.
+    const users = Array.from({ length: 20 }, (_, i) => String(900 + i));
+    await store.record(
+      users.flatMap((u) => Array.from({ length: 210 }, (_, i) => touch(u, NOW - i))),
+    );
+    await store.record([touch("900", NOW), touch("950", NOW - 91 * DAY)]);
+    for (const user of users) expect(await store.recent(user, 2)).toHaveLength(200);
+    expect((await store.recent("900", 2))[0]?.ts).toBe(NOW);
+    expect(await store.recent("950", 2)).toEqual([]);
+  });
+
+  it("pixel configs: read by id and by code, with their advertiser's redirect domains", async () => {
+    const writer = new RedisPixelWriter(redis.client);
+    await writer.putAdvertiser(advertiserDocument());
+    await writer.putPixel(pixelDocument());
+    const configs = new RedisPixelConfigs(redis.client);
+    const byId = await configs.get({ id: 37 });
+    expect(byId).toMatchObject({ id: 37, advertiser_id: 2, redirect_domains: ["shop.example"] });
+    expect(await configs.get({ code: "thanks", member_id: 1 })).toEqual(byId);
+    expect(await configs.get({ id: 99 })).toBeNull();
+    expect(await configs.get({ code: "thanks", member_id: 2 })).toBeNull();
+  });
+
+  it("API objects: ids, per-member indexes, codes that stay unique", async () => {
+    const pixels = new RedisObjectStore<PixelDocument>(redis.client, "pixel");
+    const first = pixelDocument({ id: await pixels.nextId(), code: "a" });
+    const second = pixelDocument({ id: await pixels.nextId(), code: "b", member_id: 2 });
+    expect(await pixels.put(first, null)).toBe(true);
+    expect(await pixels.put(second, null)).toBe(true);
+    expect(await pixels.put(pixelDocument({ id: 3, code: "a" }), null)).toBe(false);
+    expect((await pixels.list(1)).map((p) => p.id)).toEqual([first.id]);
+    expect((await pixels.list(null)).map((p) => p.id).sort()).toEqual([first.id, second.id]);
+    await pixels.delete(first);
+    expect(await pixels.get(first.id)).toBeNull();
+  });
+});
