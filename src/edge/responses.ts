@@ -19,17 +19,26 @@ function headers(extra: Record<string, string>, cookie: string | null): Record<s
   return h;
 }
 
+// Shared by every answer without a cookie: the Node adapter copies plain headers before it
+// changes anything, and building them costs about a microsecond a request.
+const GIF_HEADERS = Object.freeze(
+  headers({ "Content-Type": "image/gif", "Content-Length": "43" }, null),
+);
+const SCRIPT_HEADERS = Object.freeze(
+  headers({ "Content-Type": "application/javascript; charset=utf-8" }, null),
+);
+
 export function gifResponse(cookie: string | null = null): Response {
   return new Response(TRANSPARENT_GIF, {
     status: 200,
-    headers: headers({ "Content-Type": "image/gif", "Content-Length": "43" }, cookie),
+    headers: cookie ? { ...GIF_HEADERS, "Set-Cookie": cookie } : GIF_HEADERS,
   });
 }
 
 export function scriptResponse(script: string, cookie: string | null = null): Response {
   return new Response(script, {
     status: 200,
-    headers: headers({ "Content-Type": "application/javascript; charset=utf-8" }, cookie),
+    headers: cookie ? { ...SCRIPT_HEADERS, "Set-Cookie": cookie } : SCRIPT_HEADERS,
   });
 }
 

@@ -49,23 +49,22 @@ export function addCounts(into: ReportCounts, more: ReportCounts): ReportCounts 
  * The counter increments of fires that share a pixel and an hour, as hash fields: `f0` 3
  * means three fires in the hour's first quarter.
  */
-export function counterIncrements(entries: readonly FireLogEntry[]): Array<[string, number]> {
+export function counterIncrements(entries: readonly FireLogEntry[]): Map<string, number> {
   const fields = new Map<string, number>();
-  const add = (letter: string, quarter: number, by: number) => {
-    if (by === 0) return;
-    const field = `${letter}${quarter}`;
-    fields.set(field, (fields.get(field) ?? 0) + by);
-  };
   for (const { fire, revenue } of entries) {
     const quarter = Math.floor((fire.ts % HOUR_MS) / QUARTER_MS);
-    add("f", quarter, 1);
-    if (!fire.attributed) add("u", quarter, 1);
+    increment(fields, `f${quarter}`, 1);
+    if (!fire.attributed) increment(fields, `u${quarter}`, 1);
     if (!fire.counted) continue;
     const click = fire.conversion_type === "click";
-    add(click ? "c" : "v", quarter, 1);
-    add(click ? "C" : "V", quarter, toMicros(revenue ?? 0));
+    increment(fields, `${click ? "c" : "v"}${quarter}`, 1);
+    increment(fields, `${click ? "C" : "V"}${quarter}`, toMicros(revenue ?? 0));
   }
-  return [...fields];
+  return fields;
+}
+
+function increment(fields: Map<string, number>, field: string, by: number): void {
+  if (by !== 0) fields.set(field, (fields.get(field) ?? 0) + by);
 }
 
 /** One stored hour hash back as counts per quarter: `[quarter start (ms), counts]`. */

@@ -58,15 +58,7 @@ export class RedisAttributionStore implements AttributionStore {
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);
       args.push(
-        fire.id,
-        fire.ts,
-        pixel.trigger_type,
-        viewMs,
-        clickMs,
-        pixel.min_minutes_per_conv ?? "",
-        fire.order_id ?? "",
-        lineItems.length,
-        ...lineItems,
+        `${fire.id}|${fire.ts}|${pixel.trigger_type}|${viewMs}|${clickMs}|${pixel.min_minutes_per_conv ?? ""}|${fire.order_id ?? ""}|${lineItems.join(",")}`,
       );
     }
     return this.script(scriptKeys, args);

