@@ -132,27 +132,18 @@ export class RedisFireLog implements FireLog, FireLogReader {
         keys.appliedBatch(pixel, batch.writer),
       );
       let newest = 0;
-      let counted = 0;
-      for (const { fire } of entries) {
-        if (fire.ts > newest) newest = fire.ts;
-        if (fire.counted) counted++;
-      }
+      for (const { fire } of entries) if (fire.ts > newest) newest = fire.ts;
       const oldest = newest - this.retention.logDays * DAY_MS;
-      args.push(entries.length, counted, Math.max(0, oldest), oldest);
-      const rows: string[] = [];
-      for (const { fire } of entries) {
+      let rows = "";
+      let conversions = "";
+      for (const { fire, revenue } of entries) {
         const row = encodeFireRow(fire);
-        rows.push(row);
-        args.push(row);
+        rows += rows ? `\n${row}` : row;
+        if (fire.counted) conversions += `${fire.ts}\t${encodeConversion(row, revenue)}\n`;
       }
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        if (entry?.fire.counted)
-          args.push(entry.fire.ts, encodeConversion(rows[i] ?? "", entry.revenue));
-      }
-      const increments = counterIncrements(entries);
-      args.push(increments.size);
-      for (const [field, by] of increments) args.push(field, by);
+      let counters = "";
+      for (const [field, by] of counterIncrements(entries)) counters += `${field}=${by},`;
+      args.push(Math.max(0, oldest), oldest, rows, conversions, counters);
     }
     return this.script(scriptKeys, args);
   }
