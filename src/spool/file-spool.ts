@@ -23,6 +23,7 @@ export class FileSpool implements Spool {
   private pendingLines: string[] = [];
   private pendingFires = 0;
   private totalBytes = 0;
+  private refused = false;
   private io: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -77,14 +78,18 @@ export class FileSpool implements Spool {
     return this.totalBytes;
   }
 
+  /** True once a record was refused, until the spool has been emptied. */
   get full(): boolean {
-    return this.totalBytes >= this.options.maxBytes;
+    return this.refused || this.totalBytes >= this.options.maxBytes;
   }
 
   add(record: SpoolRecord): boolean {
     const line = `${JSON.stringify(record)}\n`;
     const bytes = Buffer.byteLength(line);
-    if (this.totalBytes + bytes > this.options.maxBytes) return false;
+    if (this.totalBytes + bytes > this.options.maxBytes) {
+      this.refused = true;
+      return false;
+    }
     this.totalBytes += bytes;
     // A batch that was sent before the spool began comes back with its older number: it goes
     // before the ones numbered since (the file is put in order when it is read back).
@@ -114,6 +119,7 @@ export class FileSpool implements Spool {
       if (this.records.length > 0 || this.pendingLines.length > 0) return;
       await this.file.truncate(0);
       this.totalBytes = 0;
+      this.refused = false;
     });
   }
 

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { FileSpool } from "../../src/spool/file-spool.js";
 import { connectRedis } from "../../src/storage/redis/connect.js";
 import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
@@ -111,5 +115,31 @@ describe("/healthz and /readyz", () => {
     expect((await ready.json()).checks.redis).toBe("no answer within 500 ms");
     expect((await edge.app.request("/healthz")).status).toBe(200);
     await blocked.done;
+  });
+
+  it("/readyz is 503 naming the spool when it is full", async () => {
+    const redis = await startTestRedis();
+    const dir = mkdtempSync(join(tmpdir(), "spool-"));
+    const spool = await FileSpool.open({
+      path: join(dir, "s.jsonl"),
+      maxBytes: 1024,
+      log: () => {},
+    });
+    const edge = await startNodeEdge(redis.url, {}, undefined, { spool });
+    cleanups.push(
+      async () => rmSync(dir, { recursive: true, force: true }),
+      () => redis.stop(),
+      () => spool.close(),
+      () => edge.close(),
+    );
+    const touch = touchOf("imp", "555", Date.now());
+    while (
+      spool.add({ kind: "touches", batch: { writer: "w", seq: spool.size + 1 }, touches: [touch] })
+    );
+    const ready = await edge.app.request("/readyz");
+    expect(ready.status).toBe(503);
+    expect((await ready.json()).checks.spool).toMatch(
+      /^full \(\d+ bytes\): new fires are not kept$/,
+    );
   });
 });
