@@ -17,7 +17,9 @@ export interface LoadOptions {
   port: number;
   seconds: number;
   connections: number;
-  pixelIds: number[];
+  /** Request paths, one picked at random per request (`/px?id=3001&t=2`, signed `/imp?…`). */
+  paths: string[];
+  /** Users, one picked at random per request as its `uuid2` cookie. */
   userIds: string[];
   /** Prefix for the load generator's command line (CPU pinning), e.g. ["taskset", "-c", "1"]. */
   pin: string[];
@@ -29,18 +31,18 @@ export const loadGenerator: "wrk" | "autocannon" =
 
 /**
  * Load on loopback only, bounded in time (and, for autocannon, in count). Each request picks
- * a pixel and a user at random, so the same requests go to the bare route and to /px.
+ * a path and a user at random, so the same requests go to the bare route and to the edge.
  */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return loadGenerator === "wrk" ? runWrk(options) : runAutocannon(options);
 }
 
-function wrkScript(pixelIds: number[], userIds: string[]): string {
+function wrkScript(paths: string[], userIds: string[]): string {
   return `
-local pixels = {${pixelIds.join(",")}}
+local paths = {${paths.map((p) => JSON.stringify(p)).join(",")}}
 local users = {${userIds.map((u) => `"${u}"`).join(",")}}
 request = function()
-  local path = "/px?id=" .. pixels[math.random(#pixels)] .. "&t=2"
+  local path = paths[math.random(#paths)]
   return wrk.format("GET", path, { ["Cookie"] = "uuid2=" .. users[math.random(#users)] })
 end
 done = function(summary, latency, requests)
@@ -55,7 +57,7 @@ end
 
 async function runWrk(o: LoadOptions): Promise<LoadResult> {
   const script = join(mkdtempSync(join(tmpdir(), "px-bench-")), "load.lua");
-  writeFileSync(script, wrkScript(o.pixelIds, o.userIds));
+  writeFileSync(script, wrkScript(o.paths, o.userIds));
   const args = [
     "-t1",
     `-c${o.connections}`,
@@ -101,7 +103,7 @@ async function runAutocannon(o: LoadOptions): Promise<LoadResult> {
         method: "GET",
         setupRequest: (request) => ({
           ...request,
-          path: `/px?id=${pick(o.pixelIds)}&t=2`,
+          path: pick(o.paths),
           headers: { cookie: `uuid2=${pick(o.userIds)}` },
         }),
       },

@@ -1,20 +1,25 @@
-// `npm run bench`: /px with attribution against a bare Hono route serving the same GIF, on
-// loopback, with a private Redis. Prints req/s, p50/p99 and their ratios, the CPU each
-// request costs the edge process and Redis, and the Redis commands per fire.
+// `npm run bench`: /px with attribution and signed /imp against a bare Hono route serving the
+// same GIF, on loopback, with a private Redis. Prints req/s, p50/p99 and their ratios, the CPU
+// each request costs the edge process and Redis, the Redis commands per fire, the Redis memory
+// per stored touch, and writes it all to bench/results/latest.json (bench/README.md).
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
+import { signUrl } from "../src/signing/url-signature.js";
 import { keys } from "../src/storage/keys.js";
 import { closeRedis, connectRedis, type RedisClient } from "../src/storage/redis/connect.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
+import { bytesPerTouch } from "./memory.js";
 import { cpuSeconds, startServer, stopProcess } from "./processes.js";
 import { countEdgeCommands } from "./redis-commands.js";
+import { median, writeResults } from "./results.js";
 import { seedBenchData } from "./seed.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
+const SECRET = "bench-signing-secret";
 // With 2+ cores and taskset, the servers get CPU 0 to themselves and the load generator and
 // Redis share CPU 1: the figures are then the edge's own throughput per core.
 const canPin =
@@ -29,11 +34,7 @@ async function firesLogged(redis: RedisClient, pixelIds: number[]): Promise<numb
   return lengths.reduce((a, b) => a + b, 0);
 }
 
-async function waitForFires(
-  redis: RedisClient,
-  pixelIds: number[],
-  expected: number,
-): Promise<number> {
+async function waitForFires(redis: RedisClient, pixelIds: number[], expected: number) {
   let logged = await firesLogged(redis, pixelIds);
   for (let i = 0; i < 100 && logged < expected; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -42,8 +43,6 @@ async function waitForFires(
   return logged;
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
 interface Measured extends LoadResult {
@@ -55,23 +54,41 @@ const redisServer = await startRedisServer(await freePort(), null);
 if (canPin) spawnSync("taskset", ["-p", "-c", "1", String(redisServer.process.pid)]);
 const redis = connectRedis({ url: redisServer.url });
 try {
-  const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 20 };
+  const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 10 };
   console.log(
     `Seeding ${sizes.advertisers * sizes.pixelsPerAdvertiser} pixels and ${sizes.users} users × ${sizes.touchesPerUser} touches…`,
   );
   const data = await seedBenchData(redis, sizes);
+  const memory = await bytesPerTouch(redis, data.touchKeys, data.touches);
+  const pxPaths = data.pixelIds.map((id) => `/px?id=${id}&t=2`);
+  // Signed beacons as an ad server would print them: the signature does not cover the user.
+  const impPaths: string[] = [];
+  for (let i = 0; i < 500; i++) {
+    const adv = 1 + (i % sizes.advertisers);
+    const signed = await signUrl(
+      SECRET,
+      `http://bench/imp?adv=${adv}&li=${adv * 100 + 1 + (i % 3)}&cp=${1 + (i % 7)}&cr=${1 + i}`,
+    );
+    impPaths.push(signed.slice("http://bench".length));
+  }
+
   const barePort = await freePort();
   const edgePort = await freePort();
   const bare = await startServer("bench/bare-server.ts", barePort, {}, serverPin);
   const edge = await startServer(
     "src/server.ts",
     edgePort,
-    { REDIS_URL: redisServer.url, SIGNING_SECRET: "bench" },
+    {
+      REDIS_URL: redisServer.url,
+      SIGNING_SECRET: SECRET,
+      SPOOL_PATH: `/tmp/bench-spool-${edgePort}.jsonl`,
+    },
     serverPin,
   );
   const measure = async (
     port: number,
     pid: number | undefined,
+    paths: string[],
     seconds = SECONDS,
   ): Promise<Measured> => {
     const server0 = cpuSeconds(pid);
@@ -81,7 +98,8 @@ try {
       seconds,
       connections: CONNECTIONS,
       pin: loadPin,
-      ...data,
+      paths,
+      userIds: data.userIds,
     });
     const done = result.requests;
     return {
@@ -94,57 +112,96 @@ try {
     `${name}  ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  ` +
     `edge CPU ${r.serverCpuMicros.toFixed(1)} µs/req  Redis CPU ${r.redisCpuMicros.toFixed(1)} µs/req  (${r.errors} non-2xx)`;
 
-  const bareRuns: Measured[] = [];
-  const edgeRuns: Measured[] = [];
+  const runs = { bare: [] as Measured[], px: [] as Measured[], imp: [] as Measured[] };
   let answered = 0;
   let lost = 0;
-  let commands = { total: 0, byCommand: {} as Record<string, number> };
   try {
     console.log(
       `Load: ${loadGenerator}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each${canPin ? "; servers on CPU 0, load and Redis on CPU 1" : ""}.`,
     );
-    await measure(barePort, bare.pid, 2); // warm-up: JIT and pixel cache
-    await measure(edgePort, edge.pid, 2);
+    // Warm-up: JIT, the pixel cache, the signing secret.
+    await measure(barePort, bare.pid, pxPaths, 2);
+    await measure(edgePort, edge.pid, pxPaths, 2);
+    await measure(edgePort, edge.pid, impPaths, 1);
     for (let round = 1; round <= ROUNDS; round++) {
-      const b = await measure(barePort, bare.pid);
-      bareRuns.push(b);
+      const b = await measure(barePort, bare.pid, pxPaths);
+      runs.bare.push(b);
       console.log(line(`round ${round}  bare GIF route `, b));
       const before = await firesLogged(redis, data.pixelIds);
-      const e = await measure(edgePort, edge.pid);
-      edgeRuns.push(e);
-      console.log(line(`round ${round}  /px attribution`, e));
-      const ok = e.requests - e.errors;
+      const px = await measure(edgePort, edge.pid, pxPaths);
+      runs.px.push(px);
+      console.log(line(`round ${round}  /px attribution`, px));
+      const ok = px.requests - px.errors;
       answered += ok;
       lost += Math.max(0, ok - ((await waitForFires(redis, data.pixelIds, before + ok)) - before));
+      const imp = await measure(edgePort, edge.pid, impPaths);
+      runs.imp.push(imp);
+      console.log(line(`round ${round}  /imp signed     `, imp));
     }
     const before = await firesLogged(redis, data.pixelIds);
-    commands = await countEdgeCommands(redisServer.url, async () => {
-      await runLoad({ port: edgePort, seconds: 1, connections: 10, pin: loadPin, ...data }).then(
-        async (r) => {
-          answered += r.requests - r.errors;
-          await waitForFires(redis, data.pixelIds, before + r.requests - r.errors);
-        },
-      );
+    const commands = await countEdgeCommands(redisServer.url, async () => {
+      const r = await runLoad({
+        port: edgePort,
+        seconds: 1,
+        connections: 10,
+        pin: loadPin,
+        paths: pxPaths,
+        userIds: data.userIds,
+      });
+      answered += r.requests - r.errors;
+      await waitForFires(redis, data.pixelIds, before + r.requests - r.errors);
     });
     const countedFires = (await firesLogged(redis, data.pixelIds)) - before;
-    commands.byCommand.fires = countedFires;
     const perFire = commands.total / Math.max(1, countedFires);
-    const bareRps = median(bareRuns.map((r) => r.rps));
-    const edgeRps = median(edgeRuns.map((r) => r.rps));
-    const bareP99 = median(bareRuns.map((r) => r.p99));
-    const edgeP99 = median(edgeRuns.map((r) => r.p99));
-    const bareCpu = median(bareRuns.map((r) => r.serverCpuMicros));
-    const edgeCpu = median(edgeRuns.map((r) => r.serverCpuMicros));
+
+    const summary = (list: Measured[]) => ({
+      rps: median(list.map((r) => r.rps)),
+      p50: median(list.map((r) => r.p50)),
+      p99: median(list.map((r) => r.p99)),
+      edgeCpuMicros: median(list.map((r) => r.serverCpuMicros)),
+      redisCpuMicros: median(list.map((r) => r.redisCpuMicros)),
+    });
+    const bareS = summary(runs.bare);
+    const pxS = summary(runs.px);
+    const impS = summary(runs.imp);
     const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
+    const ratios = {
+      pxThroughput: pxS.rps / bareS.rps,
+      pxP99: pxS.p99 / bareS.p99,
+      impThroughput: impS.rps / bareS.rps,
+      impP99: impS.p99 / bareS.p99,
+    };
     console.log(`
 Medians of ${ROUNDS} rounds:
-  bare GIF route    ${Math.round(bareRps)} req/s  p50 ${ms(median(bareRuns.map((r) => r.p50)))}  p99 ${ms(bareP99)}  edge CPU ${bareCpu.toFixed(1)} µs/req
-  /px attribution   ${Math.round(edgeRps)} req/s  p50 ${ms(median(edgeRuns.map((r) => r.p50)))}  p99 ${ms(edgeP99)}  edge CPU ${edgeCpu.toFixed(1)} µs/req, Redis CPU ${median(edgeRuns.map((r) => r.redisCpuMicros)).toFixed(1)} µs/fire
-  throughput ratio  ${(edgeRps / bareRps).toFixed(2)}  (target >= 0.85: ${verdict(edgeRps / bareRps >= 0.85)})
-  p99 ratio         ${(edgeP99 / bareP99).toFixed(2)}  (target <= 2: ${verdict(edgeP99 <= 2 * bareP99)})
-  edge CPU ratio    ${(bareCpu / edgeCpu).toFixed(2)}  (requests per CPU-second of the edge, /px over bare)
+  bare GIF route    ${Math.round(bareS.rps)} req/s  p50 ${ms(bareS.p50)}  p99 ${ms(bareS.p99)}  edge CPU ${bareS.edgeCpuMicros.toFixed(1)} µs/req
+  /px attribution   ${Math.round(pxS.rps)} req/s  p50 ${ms(pxS.p50)}  p99 ${ms(pxS.p99)}  edge CPU ${pxS.edgeCpuMicros.toFixed(1)} µs/req, Redis CPU ${pxS.redisCpuMicros.toFixed(1)} µs/fire
+  /imp signed       ${Math.round(impS.rps)} req/s  p50 ${ms(impS.p50)}  p99 ${ms(impS.p99)}  edge CPU ${impS.edgeCpuMicros.toFixed(1)} µs/req, Redis CPU ${impS.redisCpuMicros.toFixed(1)} µs/touch
+  /px throughput    ${ratios.pxThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.pxThroughput >= 0.85)})
+  /px p99           ${ratios.pxP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.pxP99 <= 2)})
+  /imp throughput   ${ratios.impThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.impThroughput >= 0.85)})
+  /imp p99          ${ratios.impP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.impP99 <= 2)})
   Redis commands    ${perFire.toFixed(3)} per fire over ${countedFires} fires, watched with MONITOR: ${JSON.stringify(commands.byCommand)}  (target <= 2: ${verdict(perFire <= 2)})
+  Redis memory      ${memory.toFixed(1)} bytes per stored touch (MEMORY USAGE over ${data.touches} touches of ${sizes.users} users)  (target <= 64: ${verdict(memory <= 64)})
   fires lost        ${lost} of ${answered} answered`);
+    const file = writeResults("latest", {
+      load: {
+        generator: loadGenerator,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        pinned: canPin,
+      },
+      seeded: sizes,
+      bare: bareS,
+      px: pxS,
+      imp: impS,
+      ratios,
+      redisCommandsPerFire: perFire,
+      redisBytesPerTouch: memory,
+      firesLost: lost,
+      firesAnswered: answered,
+    });
+    console.log(`\nWritten to ${file}`);
   } finally {
     await stopProcess(edge);
     await stopProcess(bare);

@@ -1,5 +1,6 @@
 import type { Touch } from "../src/attribution/types.js";
 import { formatTimestamp } from "../src/conversions/timestamps.js";
+import { keys } from "../src/storage/keys.js";
 import type { RedisClient } from "../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../src/storage/redis/redis-touch-store.js";
@@ -7,11 +8,15 @@ import { RedisTouchStore } from "../src/storage/redis/redis-touch-store.js";
 export interface BenchData {
   pixelIds: number[];
   userIds: string[];
+  /** The Redis keys of the seeded touch histories, for measuring their memory. */
+  touchKeys: string[];
+  touches: number;
 }
 
 /**
  * Pixels spread over advertisers (half count every fire, half one per user) and users whose
- * histories hold impressions and clicks on those advertisers' line items.
+ * histories hold impressions and clicks on two advertisers' line items each, written a
+ * thousand users at a time (millions of touches take seconds, not minutes).
  */
 export async function seedBenchData(
   redis: RedisClient,
@@ -64,22 +69,29 @@ export async function seedBenchData(
   }
   const store = new RedisTouchStore(redis);
   const userIds: string[] = [];
-  for (let u = 1; u <= sizes.users; u++) {
-    const userId = String(1_000_000_000 + u);
-    userIds.push(userId);
-    const touches: Touch[] = Array.from({ length: sizes.touchesPerUser }, (_, i) => {
-      const adv = 1 + ((u + i) % sizes.advertisers);
-      return {
-        type: i % 4 === 0 ? "click" : "imp",
-        user_id: userId,
-        advertiser_id: adv,
-        line_item_id: adv * 100 + 1 + (i % 3),
-        campaign_id: 1,
-        creative_id: 1,
-        ts: now - (i + 1) * 600_000,
-      };
-    });
+  const touchKeys: string[] = [];
+  const CHUNK = 1000;
+  for (let first = 1; first <= sizes.users; first += CHUNK) {
+    const touches: Touch[] = [];
+    for (let u = first; u < first + CHUNK && u <= sizes.users; u++) {
+      const userId = String(1_000_000_000 + u);
+      userIds.push(userId);
+      const advertisers = [1 + (u % sizes.advertisers), 1 + ((u + 1) % sizes.advertisers)];
+      for (const adv of new Set(advertisers)) touchKeys.push(keys.touches(userId, adv));
+      for (let i = 0; i < sizes.touchesPerUser; i++) {
+        const adv = advertisers[i % 2] ?? 1;
+        touches.push({
+          type: i % 4 === 0 ? "click" : "imp",
+          user_id: userId,
+          advertiser_id: adv,
+          line_item_id: adv * 100 + 1 + (i % 3),
+          campaign_id: 1,
+          creative_id: 1,
+          ts: now - (i + 1) * 600_000,
+        });
+      }
+    }
     await store.record(touches);
   }
-  return { pixelIds, userIds };
+  return { pixelIds, userIds, touchKeys, touches: sizes.users * sizes.touchesPerUser };
 }

@@ -40,6 +40,7 @@ const RETRY_MAX_MS = 2000;
  */
 export class FireQueue implements FireSink {
   private queue: FireToRecord[] = [];
+  private touches: Touch[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   private seq = 0;
   private replaying: Promise<void> | null = null;
@@ -71,12 +72,26 @@ export class FireQueue implements FireSink {
       this.toSpool({ kind: "touches", batch: this.nextBatch(), touches: [touch] });
       return;
     }
-    // A touch is stored once however often it is sent: it needs no number until spooled.
+    this.touches.push(touch);
+    if (this.touches.length === 1) nextTurn(() => this.flushTouches());
+    else if (this.touches.length >= (this.options.maxBatch ?? 512)) this.flushTouches();
+  }
+
+  /** A turn's touches in one call. A touch is stored once however often it is sent: it needs
+   * no batch number until spooled. */
+  private flushTouches(): void {
+    const touches = this.touches;
+    if (touches.length === 0) return;
+    this.touches = [];
+    if (this.spooling) {
+      this.toSpool({ kind: "touches", batch: this.nextBatch(), touches });
+      return;
+    }
     this.track(
       this.storage.touches
-        .record([touch])
+        .record(touches)
         .catch((error) =>
-          this.toSpool({ kind: "touches", batch: this.nextBatch(), touches: [touch] }, error),
+          this.toSpool({ kind: "touches", batch: this.nextBatch(), touches }, error),
         ),
     );
   }
@@ -91,6 +106,7 @@ export class FireQueue implements FireSink {
    * disk). With `untilEmpty`, also waits for the spool to be replayed.
    */
   async drain(untilEmpty = false): Promise<void> {
+    this.flushTouches();
     this.flush();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.options.spool?.flushed();

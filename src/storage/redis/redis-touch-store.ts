@@ -9,6 +9,7 @@ import type { TouchStore } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { RECORD_TOUCH_LUA } from "./scripts/record-touch.js";
+import { bySlot } from "./slot-groups.js";
 import { decodeTouch, encodeTouch } from "./touch-member.js";
 
 /** Touch history in one sorted set per user and advertiser (score = touch time). */
@@ -22,22 +23,31 @@ export class RedisTouchStore implements TouchStore {
     this.recordScript = defineScript<number>(redis, "recordTouches", RECORD_TOUCH_LUA);
   }
 
-  /** Records touches; one script call per (user, advertiser) history they belong to. */
+  /** Records touches: one script call for the batch (one per hash slot on Cluster). */
   async record(touches: readonly Touch[]): Promise<void> {
-    const byHistory = new Map<string, ScriptArg[]>();
+    const byHistory = new Map<string, Touch[]>();
     for (const touch of touches) {
       const key = keys.touches(touch.user_id, touch.advertiser_id);
-      const args = byHistory.get(key) ?? [];
-      args.push(touch.ts, encodeTouch(touch));
-      byHistory.set(key, args);
+      const list = byHistory.get(key);
+      if (list) list.push(touch);
+      else byHistory.set(key, [touch]);
     }
     const oldest = this.clock() - TOUCH_HISTORY_MAX_AGE_MS;
     // The key outlives its newest touch by the longest lookback, then disappears by itself.
     const ttl = TOUCH_HISTORY_MAX_AGE_MS + DAY_MS;
+    const parts = bySlot(this.redis, [...byHistory], ([key]) => key);
     await Promise.all(
-      [...byHistory].map(([key, pairs]) =>
-        this.recordScript([key], [TOUCH_HISTORY_MIN_COUNT, oldest, ttl, ...pairs]),
-      ),
+      parts.map((part) => {
+        const args: ScriptArg[] = [TOUCH_HISTORY_MIN_COUNT, oldest, ttl];
+        for (const [, list] of part) {
+          args.push(list.length);
+          for (const touch of list) args.push(touch.ts, encodeTouch(touch));
+        }
+        return this.recordScript(
+          part.map(([key]) => key),
+          args,
+        );
+      }),
     );
   }
 

@@ -1,13 +1,24 @@
 /**
- * Adds touches to one user's history for one advertiser and keeps it bounded: the newest
- * `keep` touches, none older than `oldest`.
+ * Adds touches to users' histories and keeps each bounded: the newest `keep` touches, none
+ * older than `oldest`. One call for many histories (of one hash slot on Cluster).
  *
- * KEYS: 1 touches zset. ARGV: 1 keep, 2 oldest ts kept, 3 ttl ms, then (ts, member) pairs.
+ * KEYS: touch histories (zsets). ARGV: 1 keep, 2 oldest ts kept, 3 ttl ms, then per key the
+ * number of touches n and n pairs of (ts, member).
+ * Returns the number of touches added or already there.
  */
 export const RECORD_TOUCH_LUA = `
-for i = 4, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -1 - tonumber(ARGV[1]))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return redis.call('ZCARD', KEYS[1])
+local keep, oldest, ttl = tonumber(ARGV[1]), '(' .. ARGV[2], ARGV[3]
+local a, total = 4, 0
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[a])
+  for i = 1, n do
+    redis.call('ZADD', KEYS[k], ARGV[a + 2 * i - 1], ARGV[a + 2 * i])
+  end
+  a = a + 1 + 2 * n
+  total = total + n
+  redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', oldest)
+  redis.call('ZREMRANGEBYRANK', KEYS[k], 0, -1 - keep)
+  redis.call('PEXPIRE', KEYS[k], ttl)
+end
+return total
 `;
