@@ -21,6 +21,8 @@ export interface LoadOptions {
   paths: string[];
   /** Users, one picked at random per request as its `uuid2` cookie. */
   userIds: string[];
+  /** Or users `base + 1` … `base + count`, for populations too big to list. */
+  userRange?: { base: number; count: number };
   /** Prefix for the load generator's command line (CPU pinning), e.g. ["taskset", "-c", "1"]. */
   pin: string[];
 }
@@ -37,13 +39,16 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return loadGenerator === "wrk" ? runWrk(options) : runAutocannon(options);
 }
 
-function wrkScript(paths: string[], userIds: string[]): string {
+function wrkScript(o: LoadOptions): string {
+  const user = o.userRange
+    ? `string.format("%d", ${o.userRange.base} + math.random(${o.userRange.count}))`
+    : "users[math.random(#users)]";
   return `
-local paths = {${paths.map((p) => JSON.stringify(p)).join(",")}}
-local users = {${userIds.map((u) => `"${u}"`).join(",")}}
+local paths = {${o.paths.map((p) => JSON.stringify(p)).join(",")}}
+local users = {${o.userRange ? "" : o.userIds.map((u) => `"${u}"`).join(",")}}
 request = function()
   local path = paths[math.random(#paths)]
-  return wrk.format("GET", path, { ["Cookie"] = "uuid2=" .. users[math.random(#users)] })
+  return wrk.format("GET", path, { ["Cookie"] = "uuid2=" .. ${user} })
 end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
@@ -57,7 +62,7 @@ end
 
 async function runWrk(o: LoadOptions): Promise<LoadResult> {
   const script = join(mkdtempSync(join(tmpdir(), "px-bench-")), "load.lua");
-  writeFileSync(script, wrkScript(o.paths, o.userIds));
+  writeFileSync(script, wrkScript(o));
   const args = [
     "-t1",
     `-c${o.connections}`,
@@ -104,7 +109,9 @@ async function runAutocannon(o: LoadOptions): Promise<LoadResult> {
         setupRequest: (request) => ({
           ...request,
           path: pick(o.paths),
-          headers: { cookie: `uuid2=${pick(o.userIds)}` },
+          headers: {
+            cookie: `uuid2=${o.userRange ? o.userRange.base + 1 + Math.floor(Math.random() * o.userRange.count) : pick(o.userIds)}`,
+          },
         }),
       },
     ],

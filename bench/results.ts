@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -8,12 +8,10 @@ export const median = (values: number[]) =>
 
 /** The machine and versions a result was measured with. */
 function environment() {
+  // `wrk --version` exits with 1 after printing it: read the output whatever the status.
   const version = (command: string, args: string[]) => {
-    try {
-      return execFileSync(command, args, { encoding: "utf8" }).trim().split("\n")[0];
-    } catch {
-      return null;
-    }
+    const run = spawnSync(command, args, { encoding: "utf8" });
+    return `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n")[0] || null;
   };
   return {
     date: new Date().toISOString(),

@@ -5,6 +5,9 @@ import type { RedisClient } from "../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../src/storage/redis/redis-touch-store.js";
 
+/** Seeded user n has the uuid2 USER_BASE + n. */
+export const USER_BASE = 1_000_000_000;
+
 export interface BenchData {
   pixelIds: number[];
   userIds: string[];
@@ -67,14 +70,29 @@ export async function seedBenchData(
       });
     }
   }
-  const store = new RedisTouchStore(redis);
+  const users = await seedUsers(redis, sizes, 1, sizes.users, now);
+  return { pixelIds, ...users, touches: sizes.users * sizes.touchesPerUser };
+}
+
+/**
+ * Users `first` … `last` (ids 1,000,000,000 + n), each with `touchesPerUser` impressions and
+ * clicks on two advertisers, written a thousand users per call.
+ */
+export async function seedUsers(
+  redis: RedisClient,
+  sizes: { advertisers: number; touchesPerUser: number },
+  first: number,
+  last: number,
+  now = Date.now(),
+): Promise<{ userIds: string[]; touchKeys: string[] }> {
+  const store = new RedisTouchStore(redis, () => now);
   const userIds: string[] = [];
   const touchKeys: string[] = [];
   const CHUNK = 1000;
-  for (let first = 1; first <= sizes.users; first += CHUNK) {
+  for (let from = first; from <= last; from += CHUNK) {
     const touches: Touch[] = [];
-    for (let u = first; u < first + CHUNK && u <= sizes.users; u++) {
-      const userId = String(1_000_000_000 + u);
+    for (let u = from; u < from + CHUNK && u <= last; u++) {
+      const userId = String(USER_BASE + u);
       userIds.push(userId);
       const advertisers = [1 + (u % sizes.advertisers), 1 + ((u + 1) % sizes.advertisers)];
       for (const adv of new Set(advertisers)) touchKeys.push(keys.touches(userId, adv));
@@ -93,5 +111,5 @@ export async function seedBenchData(
     }
     await store.record(touches);
   }
-  return { pixelIds, userIds, touchKeys, touches: sizes.users * sizes.touchesPerUser };
+  return { userIds, touchKeys };
 }
