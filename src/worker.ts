@@ -2,7 +2,7 @@ import type { Context, ExecutionContext } from "hono";
 import { createApp } from "./app.js";
 import { BackgroundTasks } from "./background-tasks.js";
 import { readConfig } from "./config.js";
-import { FireQueue } from "./conversions/fire-queue.js";
+import { FireQueue, type FireSink } from "./conversions/fire-queue.js";
 import { honoHeader, jsonLogger } from "./deps.js";
 import { type QueueProducer, QueueSpool } from "./spool/queue-spool.js";
 import type { SpoolRecord } from "./spool/spool.js";
@@ -15,6 +15,7 @@ import { RedisFireLog } from "./storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "./storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "./storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "./storage/redis/signing-secret.js";
+import { ShardSink, type WriterNamespace } from "./worker/shard-sink.js";
 
 // The Workers entry: builds per-request dependencies from the bindings and serves the app.
 
@@ -31,6 +32,10 @@ export interface WorkerEnv {
   CONVERSION_STREAM_MAXLEN?: string;
   /** The spool: a Cloudflare Queue this Worker also consumes (wrangler.toml). */
   SPOOL?: QueueProducer;
+  /** The RedisWriter Durable Objects: each keeps a Redis connection for a shard of users. */
+  WRITERS?: WriterNamespace;
+  /** How many writer shards users are spread over (default 16). */
+  WRITER_SHARDS?: string;
 }
 
 /** The parts of a Cloudflare Queues message batch the consumer uses. */
@@ -49,7 +54,7 @@ interface SpoolMessages {
  */
 class RequestScope {
   readonly tasks = new BackgroundTasks(jsonLogger);
-  readonly fires: FireQueue;
+  readonly fires: FireSink & { drain(): Promise<void> };
   readonly redis: RedisClient;
   readonly storage: EdgeStorage;
 
@@ -67,11 +72,15 @@ class RequestScope {
       attribution: new RedisAttributionStore(this.redis),
       fireLog: new RedisFireLog(this.redis, config.retention),
     };
-    this.fires = new FireQueue(
-      this.storage,
-      jsonLogger,
-      env.SPOOL ? { spool: new QueueSpool(env.SPOOL, jsonLogger) } : {},
-    );
+    // With writer Durable Objects, the request only hands its writes over; without, it writes
+    // them itself over its own connection.
+    this.fires = env.WRITERS
+      ? new ShardSink(env.WRITERS, Number(env.WRITER_SHARDS || 16), env.SPOOL, jsonLogger)
+      : new FireQueue(
+          this.storage,
+          jsonLogger,
+          env.SPOOL ? { spool: new QueueSpool(env.SPOOL, jsonLogger) } : {},
+        );
   }
 
   async finish(): Promise<void> {
@@ -117,6 +126,8 @@ function appFor(env: WorkerEnv) {
   });
   return app;
 }
+
+export { RedisWriter } from "./worker/redis-writer.js";
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {

@@ -273,3 +273,53 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
     }
   }, 60_000);
 });
+
+describe("with RedisWriter Durable Objects holding the Redis connections", () => {
+  it("records touches and attributes fires through the writers, across many requests", async () => {
+    const withWriters = new Miniflare({
+      modules: true,
+      scriptPath: join(outdir, "worker.js"),
+      modulesRoot: outdir,
+      compatibilityDate: "2026-05-01",
+      compatibilityFlags: ["nodejs_compat"],
+      kvNamespaces: ["PIXELS"],
+      durableObjects: { WRITERS: "RedisWriter" },
+      bindings: { REDIS_URL: redis.url, SIGNING_SECRET: SECRET, WRITER_SHARDS: "4" },
+    });
+    try {
+      const users = Array.from({ length: 12 }, (_, i) => String(5100 + i));
+      for (const user of users) {
+        const imp = await withWriters.dispatchFetch(
+          await signUrl(SECRET, "https://px.example/imp?adv=2&li=382&cp=1&cr=1"),
+          { headers: { Cookie: `uuid2=${user}` } },
+        );
+        await imp.arrayBuffer();
+      }
+      const touches = new RedisTouchStore(redis.client);
+      await eventually(
+        async () => (await Promise.all(users.map((u) => touches.recent(u, 2)))).flat(),
+        (t) => t.length === users.length,
+      );
+      await Promise.all(
+        users.map(async (user) => {
+          const px = await withWriters.dispatchFetch(
+            `https://px.example/px?id=37&order_id=D-${user}`,
+            {
+              headers: { Cookie: `uuid2=${user}` },
+            },
+          );
+          expect(px.status).toBe(200);
+          await px.arrayBuffer();
+        }),
+      );
+      const log = new RedisFireLog(redis.client);
+      const conversions = await eventually(
+        () => log.conversions(37),
+        (c) => c.length === users.length,
+      );
+      expect(conversions.map((c) => c.user_id).sort()).toEqual(users);
+    } finally {
+      await withWriters.dispose();
+    }
+  }, 60_000);
+});

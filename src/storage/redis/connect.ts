@@ -42,6 +42,11 @@ export function connectRedis(options: RedisOptions): RedisClient {
 
 /** Closes a client without waiting on a server that may be gone. */
 export async function closeRedis(redis: RedisClient): Promise<void> {
+  // A lazy client that never connected has nothing to say goodbye to.
+  if (redis.status === "wait") {
+    redis.disconnect();
+    return;
+  }
   try {
     await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 500))]);
   } catch {
