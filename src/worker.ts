@@ -7,6 +7,7 @@ import { honoHeader, jsonLogger } from "./deps.js";
 import { type QueueProducer, QueueSpool } from "./spool/queue-spool.js";
 import type { SpoolRecord } from "./spool/spool.js";
 import { writeSpooled } from "./spool/write-spooled.js";
+import { IsolatePixelCache } from "./storage/isolate-pixel-cache.js";
 import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-configs.js";
 import type { EdgeStorage } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
@@ -30,6 +31,8 @@ export interface WorkerEnv {
   LOG_RETENTION_DAYS?: string;
   STATS_RETENTION_DAYS?: string;
   CONVERSION_STREAM_MAXLEN?: string;
+  /** How long an isolate reuses a pixel config it read (0: read KV every time). */
+  PIXEL_CACHE_TTL_MS?: string;
   /** The spool: a Cloudflare Queue this Worker also consumes (wrangler.toml). */
   SPOOL?: QueueProducer;
   /** The RedisWriter Durable Objects: each keeps a Redis connection for a shard of users. */
@@ -65,8 +68,10 @@ class RequestScope {
     );
     const config = settings(env);
     this.storage = {
-      pixels: new KvPixelConfigs(env.PIXELS, new RedisPixelConfigs(this.redis), (work) =>
-        this.tasks.track(work),
+      pixels: isolateCache(config).over(
+        new KvPixelConfigs(env.PIXELS, new RedisPixelConfigs(this.redis), (work) =>
+          this.tasks.track(work),
+        ),
       ),
       touches: new RedisTouchStore(this.redis),
       attribution: new RedisAttributionStore(this.redis),
@@ -94,6 +99,13 @@ type ScopedContext = Context<{ Bindings: WorkerEnv & { scope: RequestScope } }>;
 const scopeOf = (c: Context) => (c as ScopedContext).env.scope;
 
 let cachedSecret: string | null = null;
+let pixelCache: IsolatePixelCache | null = null;
+
+/** PIXEL_CACHE_TTL_MS (default 30 s; KV itself takes up to a minute to reach every location). */
+function isolateCache(config: ReturnType<typeof readConfig>): IsolatePixelCache {
+  pixelCache ??= new IsolatePixelCache(config.pixelCacheTtlMs, config.pixelCacheMaxEntries);
+  return pixelCache;
+}
 let cachedSettings: ReturnType<typeof readConfig> | null = null;
 
 function settings(env: WorkerEnv) {

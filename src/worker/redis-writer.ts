@@ -1,3 +1,4 @@
+import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import { jsonLogger } from "../deps.js";
@@ -24,11 +25,12 @@ export interface WriterEnv {
  * (and its pixel config cache), and the requests of one shard that arrive together share one
  * batch, as on the Node runtime. Its answer means "written, or spooled to the queue".
  */
-export class RedisWriter {
+export class RedisWriter extends DurableObject<WriterEnv> {
   private readonly fires: FireQueue;
   private readonly storage: EdgeStorage;
 
-  constructor(_state: unknown, env: WriterEnv) {
+  constructor(ctx: unknown, env: WriterEnv) {
+    super(ctx, env);
     const config = readConfig(env as unknown as Record<string, string | undefined>);
     const redis = connectRedis({ url: env.REDIS_URL, lazyConnect: true });
     redis.on("error", (error: Error) =>
@@ -50,8 +52,8 @@ export class RedisWriter {
     );
   }
 
-  async fetch(request: Request): Promise<Response> {
-    const batch = (await request.json()) as WriterBatch;
+  /** Writes a request's fires and touches (called over RPC): done once written or spooled. */
+  async write(batch: WriterBatch): Promise<void> {
     for (const touch of batch.touches) this.fires.touch(touch);
     await Promise.all(
       batch.fires.map(async ({ fire, pixel, ref }) => {
@@ -64,6 +66,5 @@ export class RedisWriter {
       }),
     );
     await this.fires.drain();
-    return new Response(null, { status: 204 });
   }
 }

@@ -16,7 +16,7 @@ export interface WriterBatch {
 /** The part of a Durable Object namespace binding the sink uses. */
 export interface WriterNamespace {
   idFromName(name: string): unknown;
-  get(id: unknown): { fetch(url: string, init: RequestInit): Promise<Response> };
+  get(id: unknown): { write(batch: WriterBatch): Promise<void> };
 }
 
 /** FNV-1a: the same user always goes to the same shard, so its writes stay in order. */
@@ -77,12 +77,7 @@ export class ShardSink implements FireSink {
 
   private async send(shard: number, batch: WriterBatch): Promise<void> {
     try {
-      const writer = this.writers.get(this.writers.idFromName(`writer-${shard}`));
-      const answer = await writer.fetch("https://writer/batch", {
-        method: "POST",
-        body: JSON.stringify(batch),
-      });
-      if (!answer.ok) throw new Error(`writer answered ${answer.status}`);
+      await this.writers.get(this.writers.idFromName(`writer-${shard}`)).write(batch);
     } catch (error) {
       await this.fallBack(batch, error);
     }

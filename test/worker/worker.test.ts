@@ -55,7 +55,13 @@ beforeAll(async () => {
     compatibilityDate: "2026-05-01",
     compatibilityFlags: ["nodejs_compat"],
     kvNamespaces: ["PIXELS"],
-    bindings: { REDIS_URL: redis.url, SIGNING_SECRET: SECRET, HONOR_GPC: "1" },
+    // These tests change configs between requests: no isolate cache.
+    bindings: {
+      REDIS_URL: redis.url,
+      SIGNING_SECRET: SECRET,
+      HONOR_GPC: "1",
+      PIXEL_CACHE_TTL_MS: "0",
+    },
   });
   await mf.ready;
 }, 120_000);

@@ -1,0 +1,151 @@
+// `npx tsx bench/workers.ts`: the Worker bundle in workerd (through Miniflare, never
+// `wrangler dev`): /px with attribution, through the RedisWriter Durable Objects and with a
+// Redis connection per request, against a bare Worker answering the same GIF. Loopback, wrk,
+// bounded in time; writes bench/results/workers.json.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { NO_CACHE_HEADERS, TRANSPARENT_GIF } from "../src/edge/responses.js";
+import { startRedisServer } from "../src/node/find-redis.js";
+import { freePort } from "../src/node/free-port.js";
+import { keys } from "../src/storage/keys.js";
+import { kvPixelKey } from "../src/storage/kv-pixel-configs.js";
+import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
+import { RedisPixelConfigs } from "../src/storage/redis/redis-pixel-configs.js";
+import { type LoadResult, loadGenerator, runLoad } from "./load.js";
+import { stopProcess } from "./processes.js";
+import { median, writeResults } from "./results.js";
+import { seedBenchData } from "./seed.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
+
+const BARE_WORKER = `
+const gif = Uint8Array.from(atob(${JSON.stringify(Buffer.from(TRANSPARENT_GIF).toString("base64"))}), (c) => c.charCodeAt(0));
+const headers = ${JSON.stringify({ ...NO_CACHE_HEADERS, "Content-Type": "image/gif", "Content-Length": "43" })};
+export default { fetch() { return new Response(gif, { headers }); } };
+`;
+
+const outdir = mkdtempSync(join(tmpdir(), "px-worker-bench-"));
+const redisServer = await startRedisServer(await freePort(), null);
+const redis = connectRedis({ url: redisServer.url });
+const started: Miniflare[] = [];
+try {
+  await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  const data = await seedBenchData(redis, {
+    advertisers: 10,
+    pixelsPerAdvertiser: 10,
+    users: 10_000,
+    touchesPerUser: 10,
+  });
+  const configs = new RedisPixelConfigs(redis);
+
+  /** A Worker on a port of its own; `edge` options run the real bundle. */
+  const start = async (edge: { writers: boolean } | null) => {
+    const port = await freePort();
+    const common = { port, host: "127.0.0.1", compatibilityDate: "2026-05-01", modules: true };
+    const mf = edge
+      ? new Miniflare({
+          ...common,
+          scriptPath: join(outdir, "worker.js"),
+          modulesRoot: outdir,
+          compatibilityFlags: ["nodejs_compat"],
+          kvNamespaces: ["PIXELS"],
+          ...(edge.writers ? { durableObjects: { WRITERS: "RedisWriter" } } : {}),
+          bindings: { REDIS_URL: redisServer.url, SIGNING_SECRET: "bench" },
+        })
+      : new Miniflare({ ...common, script: BARE_WORKER });
+    started.push(mf);
+    await mf.ready;
+    if (edge) {
+      const kv = await mf.getKVNamespace("PIXELS");
+      for (const id of data.pixelIds)
+        await kv.put(kvPixelKey({ id }), JSON.stringify(await configs.get({ id })));
+    }
+    return port;
+  };
+  // BENCH_MODES=writers (or perRequest) measures one edge mode against the bare Worker.
+  const modes = (process.env.BENCH_MODES || "writers,perRequest").split(",");
+  const ports: Partial<Record<"bare" | "writers" | "perRequest", number>> = {
+    bare: await start(null),
+  };
+  if (modes.includes("writers")) ports.writers = await start({ writers: true });
+  if (modes.includes("perRequest")) ports.perRequest = await start({ writers: false });
+  const paths = data.pixelIds.map((id) => `/px?id=${id}&t=2`);
+  const load = (port: number, seconds = SECONDS) =>
+    runLoad({ port, seconds, connections: CONNECTIONS, pin: [], paths, userIds: data.userIds });
+  const fires = async () =>
+    (await Promise.all(data.pixelIds.map((id) => redis.xlen(keys.fireLog(id))))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+
+  console.log(
+    `Load: ${loadGenerator}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s.`,
+  );
+  for (const port of Object.values(ports)) await load(port, 2); // warm-up
+  // The warm-up's writes end after its answers: wait for the fire log to settle first.
+  let settled = -1;
+  for (let now = await fires(); now !== settled; now = await fires()) {
+    settled = now;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const runs: Record<keyof typeof ports, LoadResult[]> = { bare: [], writers: [], perRequest: [] };
+  let answered = 0;
+  const before = await fires();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const name of Object.keys(ports) as Array<keyof typeof ports>) {
+      const result = await load(ports[name] ?? 0);
+      runs[name].push(result);
+      if (name !== "bare") answered += result.requests - result.errors;
+      console.log(
+        `round ${round}  ${name.padEnd(10)}  ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  (${result.errors} errors)`,
+      );
+    }
+  }
+  // Writes finish after the answers (waitUntil): give them time, then count.
+  let logged = 0;
+  for (let i = 0; i < 300 && logged < answered; i++) {
+    logged = (await fires()) - before;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const summary = (list: LoadResult[]) => ({
+    rps: median(list.map((r) => r.rps)),
+    p50: median(list.map((r) => r.p50)),
+    p99: median(list.map((r) => r.p99)),
+  });
+  const bare = summary(runs.bare);
+  const writers = summary(
+    runs.writers.length ? runs.writers : [{ rps: 0, p50: 0, p99: 0, requests: 0, errors: 0 }],
+  );
+  const perRequest = summary(
+    runs.perRequest.length ? runs.perRequest : [{ rps: 0, p50: 0, p99: 0, requests: 0, errors: 0 }],
+  );
+  console.log(`
+Medians of ${ROUNDS} rounds:
+  bare Worker                   ${Math.round(bare.rps)} req/s  p99 ${bare.p99.toFixed(2)} ms
+  /px, writer Durable Objects   ${Math.round(writers.rps)} req/s  p99 ${writers.p99.toFixed(2)} ms  ratio ${(writers.rps / bare.rps).toFixed(2)}  (target >= 0.5: ${writers.rps / bare.rps >= 0.5 ? "met" : "NOT MET"})
+  /px, a connection per request ${Math.round(perRequest.rps)} req/s  p99 ${perRequest.p99.toFixed(2)} ms  ratio ${(perRequest.rps / bare.rps).toFixed(2)}
+  fires logged                  ${logged} of ${answered} answered`);
+  const file = writeResults("workers", {
+    load: { generator: loadGenerator, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS },
+    bare,
+    writers,
+    perRequest,
+    ratios: { writers: writers.rps / bare.rps, perRequest: perRequest.rps / bare.rps },
+    firesLogged: logged,
+    firesAnswered: answered,
+  });
+  console.log(`\nWritten to ${file}`);
+} finally {
+  for (const mf of started) await mf.dispose();
+  await closeRedis(redis);
+  await stopProcess(redisServer.process);
+  rmSync(outdir, { recursive: true, force: true });
+}
