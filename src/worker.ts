@@ -9,7 +9,7 @@ import type { SpoolRecord } from "./spool/spool.js";
 import { writeSpooled } from "./spool/write-spooled.js";
 import { IsolatePixelCache } from "./storage/isolate-pixel-cache.js";
 import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-configs.js";
-import type { EdgeStorage } from "./storage/ports.js";
+import type { EdgeStorage, PixelConfigSource } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
 import { RedisAttributionStore } from "./storage/redis/redis-attribution.js";
 import { RedisFireLog } from "./storage/redis/redis-fire-log.js";
@@ -52,30 +52,44 @@ interface SpoolMessages {
 }
 
 /**
- * What one request uses. A Worker cannot reuse a socket across requests, so each request that
- * touches Redis opens its own connection (lazily) and closes it when its background work ends.
+ * What one request uses. A Worker cannot reuse a socket across requests, so a request that
+ * touches Redis opens its own connection and closes it when its background work ends. Nothing
+ * is built until it is needed: with the writer Durable Objects and a cached pixel config, a
+ * fire needs no Redis client at all.
  */
 class RequestScope {
   readonly tasks = new BackgroundTasks(jsonLogger);
   readonly fires: FireSink & { drain(): Promise<void> };
-  readonly redis: RedisClient;
   readonly storage: EdgeStorage;
+  private client: RedisClient | null = null;
 
   constructor(readonly env: WorkerEnv) {
-    this.redis = connectRedis({ url: env.REDIS_URL, lazyConnect: true });
-    this.redis.on("error", (error: Error) =>
-      jsonLogger({ level: "warn", msg: "redis", error: error.message }),
-    );
     const config = settings(env);
+    const redisConfigs: PixelConfigSource = {
+      get: (ref) => new RedisPixelConfigs(this.redis).get(ref),
+    };
+    let stores: Omit<EdgeStorage, "pixels"> | null = null;
+    const redisStores = () => {
+      stores ??= {
+        touches: new RedisTouchStore(this.redis),
+        attribution: new RedisAttributionStore(this.redis),
+        fireLog: new RedisFireLog(this.redis, config.retention),
+      };
+      return stores;
+    };
     this.storage = {
       pixels: isolateCache(config).over(
-        new KvPixelConfigs(env.PIXELS, new RedisPixelConfigs(this.redis), (work) =>
-          this.tasks.track(work),
-        ),
+        new KvPixelConfigs(env.PIXELS, redisConfigs, (work) => this.tasks.track(work)),
       ),
-      touches: new RedisTouchStore(this.redis),
-      attribution: new RedisAttributionStore(this.redis),
-      fireLog: new RedisFireLog(this.redis, config.retention),
+      get touches() {
+        return redisStores().touches;
+      },
+      get attribution() {
+        return redisStores().attribution;
+      },
+      get fireLog() {
+        return redisStores().fireLog;
+      },
     };
     // With writer Durable Objects, the request only hands its writes over; without, it writes
     // them itself over its own connection.
@@ -88,10 +102,21 @@ class RequestScope {
         );
   }
 
+  /** This request's Redis connection, opened on first use. */
+  get redis(): RedisClient {
+    if (!this.client) {
+      this.client = connectRedis({ url: this.env.REDIS_URL, lazyConnect: true });
+      this.client.on("error", (error: Error) =>
+        jsonLogger({ level: "warn", msg: "redis", error: error.message }),
+      );
+    }
+    return this.client;
+  }
+
   async finish(): Promise<void> {
     await this.tasks.drain();
     await this.fires.drain();
-    await closeRedis(this.redis);
+    if (this.client) await closeRedis(this.client);
   }
 }
 

@@ -46,7 +46,8 @@ export class ShardSink implements FireSink {
   ) {}
 
   record(fire: AcceptedFire, pixel: EdgePixel | null): void {
-    this.fires.push({ fire, pixel });
+    // The writer keeps its own config cache: a reference is all it needs, and far less to copy.
+    this.fires.push(pixel ? { fire, ref: { id: pixel.id } } : { fire, pixel: null });
   }
 
   recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void {
