@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type StartedRedis, startRedisServer } from "../../src/node/find-redis.js";
+import { freePort } from "../../src/node/free-port.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
+import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { captureLog, startNodeEdge, TEST_SECRET } from "../helpers/node-edge.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 // One stream of impressions, clicks and fires, played twice: against a Redis that stays up,
 // and against one frozen (SIGSTOP) for 10 s in the middle. Frozen, not gone: commands sent
@@ -42,8 +44,8 @@ function stream(): Event[] {
   });
 }
 
-async function seed(redis: TestRedis) {
-  const writer = new RedisPixelWriter(redis.client);
+async function seed(redis: RedisClient) {
+  const writer = new RedisPixelWriter(redis);
   await writer.putAdvertiser(advertiserDocument());
   await writer.putPixel(pixelDocument());
   await writer.putPixel(pixelDocument({ id: 38, code: "p38", min_minutes_per_conv: 0 }));
@@ -59,29 +61,46 @@ interface Run {
   replayMs: number;
 }
 
-/** Plays the stream on a fresh Redis and edge; `freeze` pauses Redis for FREEZE_MS. */
-async function play(freeze: boolean): Promise<Run> {
-  const redis = await startTestRedis();
-  const dir = mkdtempSync(join(tmpdir(), "spool-"));
+type Outage = "none" | "frozen" | "restarted";
+
+async function stopServer(server: StartedRedis): Promise<void> {
+  if (server.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.process.once("exit", resolve));
+  server.process.kill("SIGTERM"); // Redis writes its append-only file and exits
+  await exited;
+}
+
+/**
+ * Plays the stream on a fresh Redis (persisting to an append-only file) and edge. `frozen`
+ * pauses Redis with SIGSTOP for FREEZE_MS; `restarted` stops it and starts it again on the
+ * same port and data after FREEZE_MS.
+ */
+async function play(outage: Outage): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), "outage-"));
+  const port = await freePort();
+  let server = await startRedisServer(port, join(dir, "redis"));
+  const redis = connectRedis({ url: server.url });
+  redis.on("error", () => {}); // it reconnects by itself after a restart
   const log = captureLog();
   const spool = await FileSpool.open({ path: join(dir, "spool.jsonl"), maxBytes: 64 << 20, log });
   let now = T0;
-  const edge = await startNodeEdge(redis.url, {}, () => now, { spool });
+  const edge = await startNodeEdge(server.url, {}, () => now, { spool });
   try {
     await seed(redis);
-    const pid = redis.process?.pid;
     let frozenAt = 0;
     let thawedAt = 0;
     let frozenEvents = 0;
     let slowestMs = 0;
     for (const [i, event] of stream().entries()) {
       now = T0 + i * 1000;
-      if (freeze && i === FREEZE_AT && pid) {
-        process.kill(pid, "SIGSTOP");
+      if (outage !== "none" && i === FREEZE_AT) {
+        if (outage === "frozen") process.kill(server.process.pid ?? 0, "SIGSTOP");
+        else await stopServer(server);
         frozenAt = Date.now();
       }
-      if (frozenAt && Date.now() - frozenAt >= FREEZE_MS && pid) {
-        process.kill(pid, "SIGCONT");
+      if (frozenAt && Date.now() - frozenAt >= FREEZE_MS) {
+        if (outage === "frozen") process.kill(server.process.pid ?? 0, "SIGCONT");
+        else server = await startRedisServer(port, join(dir, "redis"));
         frozenAt = 0;
         thawedAt = Date.now();
       }
@@ -138,44 +157,52 @@ async function play(freeze: boolean): Promise<Run> {
   } finally {
     await edge.close();
     await spool.close();
-    await redis.stop();
+    redis.disconnect();
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 let reference: Run;
-let frozen: Run;
+const runs: Partial<Record<Outage, Run>> = {};
 beforeAll(async () => {
-  reference = await play(false);
-  frozen = await play(true);
-}, 120_000);
+  reference = await play("none");
+  runs.frozen = await play("frozen");
+  runs.restarted = await play("restarted");
+}, 180_000);
 afterAll(() => {
-  console.log(
-    `redis outage: ${EVENTS} events, ${frozen.frozenEvents} during a ${FREEZE_MS / 1000} s freeze, ` +
-      `${frozen.spooled} fires spooled, slowest answer ${frozen.slowestMs.toFixed(1)} ms, ` +
-      `spool empty ${frozen.replayMs} ms after the thaw; ` +
-      `${frozen.fires.length} fires, ${frozen.conversions.length} conversions (with Redis up: ` +
-      `${reference.fires.length}, ${reference.conversions.length})`,
-  );
+  for (const [outage, run] of Object.entries(runs))
+    console.log(
+      `redis ${outage} for ${FREEZE_MS / 1000} s: ${EVENTS} events, ${run.frozenEvents} during the outage, ` +
+        `${run.spooled} fires spooled, slowest answer ${run.slowestMs.toFixed(1)} ms, ` +
+        `spool empty ${run.replayMs} ms after Redis came back; ` +
+        `${run.fires.length} fires, ${run.conversions.length} conversions (with Redis up: ` +
+        `${reference.fires.length}, ${reference.conversions.length})`,
+    );
 });
 
-describe.skipIf(Boolean(process.env.TEST_REDIS_URL))("Redis frozen for 10 s mid-stream", () => {
+describe.each([
+  ["frozen (SIGSTOP) for 10 s mid-stream", "frozen"],
+  ["stopped and started again 10 s later, mid-stream", "restarted"],
+] as const)("Redis %s", (_name, outage) => {
+  const run = () => runs[outage] as Run;
+
   it("answers every request fast meanwhile", () => {
-    expect(frozen.frozenEvents).toBeGreaterThan(50);
-    expect(frozen.spooled).toBeGreaterThan(0);
+    expect(run().frozenEvents).toBeGreaterThan(50);
+    expect(run().spooled).toBeGreaterThan(0);
     // The edge's wait on storage is 100 ms; the rest is margin for a busy machine.
-    expect(frozen.slowestMs).toBeLessThan(1000);
+    expect(run().slowestMs).toBeLessThan(1000);
   });
 
   it("logs every accepted fire exactly once", () => {
     const sent = stream().filter((e) => e.kind === "px").length;
-    expect(frozen.fires).toHaveLength(sent);
-    expect(new Set(frozen.fires.map((f) => f.id)).size).toBe(sent);
+    expect(run().fires).toHaveLength(sent);
+    expect(new Set(run().fires.map((f) => f.id)).size).toBe(sent);
     expect(reference.fires).toHaveLength(sent);
   });
 
   it("counts the same conversions as with Redis up, at their original times", () => {
     expect(reference.conversions.length).toBeGreaterThan(50);
-    expect(frozen.conversions).toEqual(reference.conversions);
+    expect(run().conversions).toEqual(reference.conversions);
   });
 });
