@@ -18,7 +18,14 @@ const redis = opened.redis;
 redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
 
 const kv = config.cloudflareKv ? new CloudflareKvWriter(config.cloudflareKv) : null;
-const spool = await FileSpool.open({ path: config.spoolPath, maxBytes: config.spoolMaxBytes, log });
+const spool = await FileSpool.open({
+  path: config.spoolPath,
+  maxBytes: config.spoolMaxBytes,
+  log,
+}).catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
 const runtime = await createNodeRuntime(config, redis, log, Date.now, kv, spool);
 await ensureAdmin(
   runtime.api,

@@ -2,6 +2,7 @@ import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "../deps.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
+import { lockSpool } from "./spool-lock.js";
 
 export interface FileSpoolOptions {
   path: string;
@@ -30,13 +31,18 @@ export class FileSpool implements Spool {
   private constructor(
     private readonly file: FileHandle,
     private readonly options: FileSpoolOptions,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
-  /** Opens (or creates) the spool file and reads back what a previous run left in it. */
+  /**
+   * Opens (or creates) the spool file, locked to this process (src/spool/spool-lock.ts), and
+   * reads back what a previous run left in it.
+   */
   static async open(options: FileSpoolOptions): Promise<FileSpool> {
     await mkdir(dirname(options.path), { recursive: true });
+    const unlock = await lockSpool(options.path);
     const file = await open(options.path, "a+");
-    const spool = new FileSpool(file, options);
+    const spool = new FileSpool(file, options, unlock);
     const text = await file.readFile("utf8");
     // A line cut short by a crash must not swallow the next record written after it.
     if (text.length > 0 && !text.endsWith("\n")) await file.appendFile("\n");
@@ -131,6 +137,7 @@ export class FileSpool implements Spool {
   async close(): Promise<void> {
     await this.flushed();
     await this.file.close();
+    await this.unlock();
   }
 
   /** Writes and fsyncs the lines added since the last sync, as one write. */

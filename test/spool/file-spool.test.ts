@@ -1,4 +1,12 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -66,5 +74,18 @@ describe("FileSpool", () => {
     expect(spool.full).toBe(true);
     await spool.close();
     expect(readFileSync(join(dir, "spool.jsonl"), "utf8").split("\n")).toHaveLength(4);
+  });
+
+  it("belongs to one process: a live owner's lock refuses, a dead owner's is taken over", async () => {
+    const lock = join(dir, "spool.jsonl.lock");
+    writeFileSync(lock, String(process.ppid)); // alive: the process that started this test
+    await expect(open()).rejects.toThrow(
+      /is in use by process \d+: give each server process its own SPOOL_PATH/,
+    );
+    writeFileSync(lock, "4194000"); // no such process
+    const spool = await open();
+    expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+    await spool.close();
+    expect(existsSync(lock)).toBe(false);
   });
 });
