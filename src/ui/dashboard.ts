@@ -16,6 +16,9 @@ import {
   PointElement,
   Tooltip,
 } from "chart.js";
+import type { AdvertiserDocument } from "../objects/documents.js";
+import type { PixelDocument } from "../pixels/pixel-document.js";
+import type { PixelReportRow, ReportTotals } from "../reports/pixel-report.js";
 
 Chart.register(
   BarController,
@@ -29,26 +32,9 @@ Chart.register(
   Tooltip,
 );
 
-interface Advertiser {
-  id: number;
-  name: string;
-}
-interface Pixel {
-  id: number;
-  name: string;
-  state: string;
-  trigger_type: string;
-}
-interface ReportRow {
-  day: string;
-  fires: number;
-  post_view_convs: number;
-  post_click_convs: number;
-  post_view_revenue: number;
-  post_click_revenue: number;
-  unattributed_fires: number;
-}
-type Totals = Omit<ReportRow, "day">;
+// The API's own shapes (type imports: nothing of the server is bundled).
+type Advertiser = Pick<AdvertiserDocument, "id" | "name">;
+type Pixel = Pick<PixelDocument, "id" | "name" | "state" | "trigger_type">;
 
 class SignedOut extends Error {}
 
@@ -118,7 +104,7 @@ async function showAdvertiser(): Promise<void> {
   const dates = lastDays(days);
   const [pixels, report] = await Promise.all([
     api<{ pixels: Pixel[] }>(`/pixel?advertiser_id=${advertiser}&num_elements=100`),
-    api<{ report: { rows: ReportRow[]; totals: Totals } }>(
+    api<{ report: { rows: PixelReportRow[]; totals: ReportTotals } }>(
       `/report/pixel?advertiser_id=${advertiser}&start_date=${dates[0]}` +
         `&timezone=${encodeURIComponent(zone)}`,
     ),
@@ -140,10 +126,10 @@ function lastDays(days: number): string[] {
   return out;
 }
 
-function renderReport(dates: string[], rows: ReportRow[], totals: Totals): void {
+function renderReport(dates: string[], rows: PixelReportRow[], totals: ReportTotals): void {
   const perDay = new Map(dates.map((d) => [d, { fires: 0, view: 0, click: 0 }]));
   for (const row of rows) {
-    const day = perDay.get(row.day);
+    const day = perDay.get(row.day ?? "");
     if (!day) continue;
     day.fires += row.fires;
     day.view += row.post_view_convs;
