@@ -58,9 +58,7 @@ export class FireQueue implements FireSink {
   private readonly writer: string;
 
   record(fire: AcceptedFire, pixel: EdgePixel | null): void {
-    this.queue.push({ fire, pixel });
-    if (this.queue.length === 1) nextTurn(() => this.flush());
-    else if (this.queue.length >= (this.options.maxBatch ?? 512)) this.flush();
+    this.enqueue(this.queue, { fire, pixel }, () => this.flush());
   }
 
   recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void {
@@ -68,13 +66,14 @@ export class FireQueue implements FireSink {
   }
 
   touch(touch: Touch): void {
-    if (this.spooling) {
-      this.toSpool({ kind: "touches", batch: this.nextBatch(), touches: [touch] });
-      return;
-    }
-    this.touches.push(touch);
-    if (this.touches.length === 1) nextTurn(() => this.flushTouches());
-    else if (this.touches.length >= (this.options.maxBatch ?? 512)) this.flushTouches();
+    this.enqueue(this.touches, touch, () => this.flushTouches());
+  }
+
+  /** Queues for the end of this turn: the first item schedules the flush, a full queue forces it. */
+  private enqueue<T>(queue: T[], item: T, flush: () => void): void {
+    queue.push(item);
+    if (queue.length === 1) nextTurn(flush);
+    else if (queue.length >= (this.options.maxBatch ?? 512)) flush();
   }
 
   /** A turn's touches in one call. A touch is stored once however often it is sent: it needs
