@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Miniflare } from "miniflare";
+import { Miniflare, type MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.js";
 import { startRedisServer } from "../../src/node/find-redis.js";
@@ -41,6 +41,19 @@ async function eventually<T>(
   return value;
 }
 
+/** The built bundle in Miniflare, as wrangler.toml deploys it, with `options`' bindings. */
+function bundledWorker(options: Omit<MiniflareOptions, "scriptPath">): Miniflare {
+  return new Miniflare({
+    modules: true,
+    scriptPath: join(outdir, "worker.js"),
+    modulesRoot: outdir,
+    compatibilityDate: "2026-05-01",
+    compatibilityFlags: ["nodejs_compat"],
+    kvNamespaces: ["PIXELS"],
+    ...options,
+  } as MiniflareOptions);
+}
+
 beforeAll(async () => {
   redis = await startTestRedis();
   // The bundle `npm run build` makes, built the same way into a folder of the test's own.
@@ -48,13 +61,7 @@ beforeAll(async () => {
   await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(outdir, "worker.js"),
-    modulesRoot: outdir,
-    compatibilityDate: "2026-05-01",
-    compatibilityFlags: ["nodejs_compat"],
-    kvNamespaces: ["PIXELS"],
+  mf = bundledWorker({
     // These tests change configs between requests: no isolate cache.
     bindings: {
       REDIS_URL: redis.url,
@@ -217,13 +224,7 @@ describe("the Worker bundle in Miniflare", () => {
 describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
   it("queues the fire, retries it, and writes it with its original time once Redis is back", async () => {
     const port = await freePort();
-    const away = new Miniflare({
-      modules: true,
-      scriptPath: join(outdir, "worker.js"),
-      modulesRoot: outdir,
-      compatibilityDate: "2026-05-01",
-      compatibilityFlags: ["nodejs_compat"],
-      kvNamespaces: ["PIXELS"],
+    const away = bundledWorker({
       queueProducers: { SPOOL: "px-spool" },
       queueConsumers: { "px-spool": { maxBatchTimeout: 1, maxRetries: 50 } },
       bindings: { REDIS_URL: `redis://127.0.0.1:${port}`, SIGNING_SECRET: SECRET },
@@ -282,13 +283,7 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
 
 describe("with RedisWriter Durable Objects holding the Redis connections", () => {
   it("records touches and attributes fires through the writers, across many requests", async () => {
-    const withWriters = new Miniflare({
-      modules: true,
-      scriptPath: join(outdir, "worker.js"),
-      modulesRoot: outdir,
-      compatibilityDate: "2026-05-01",
-      compatibilityFlags: ["nodejs_compat"],
-      kvNamespaces: ["PIXELS"],
+    const withWriters = bundledWorker({
       durableObjects: { WRITERS: "RedisWriter" },
       bindings: { REDIS_URL: redis.url, SIGNING_SECRET: SECRET, WRITER_SHARDS: "4" },
     });
