@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 
 /** Starts a TypeScript server with Node (through tsx) and waits for its /healthz. */
 export async function startServer(
@@ -46,4 +47,30 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU pinning with taskset when there are 2+ cores (and BENCH_PIN is not 0): the servers get
+ * CPU 0 to themselves, the load generator and Redis share CPU 1, so the figures are the
+ * edge's own throughput per core. `server` and `load` prefix a command line.
+ */
+export function cpuPinning(): {
+  pinned: boolean;
+  server: string[];
+  load: string[];
+  /** Moves a running process (Redis) to the load generator's CPU. */
+  toLoadCpu(pid: number | undefined): void;
+} {
+  const pinned =
+    process.env.BENCH_PIN !== "0" &&
+    availableParallelism() >= 2 &&
+    spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  return {
+    pinned,
+    server: pinned ? ["taskset", "-c", "0"] : [],
+    load: pinned ? ["taskset", "-c", "1"] : [],
+    toLoadCpu(pid) {
+      if (pinned && pid) spawnSync("taskset", ["-p", "-c", "1", String(pid)]);
+    },
+  };
 }

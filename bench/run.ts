@@ -1,38 +1,22 @@
-// `npm run bench`: /px with attribution and signed /imp against a bare Hono route serving the
-// same GIF, on loopback, with a private Redis. Prints req/s, p50/p99 and their ratios, the CPU
-// each request costs the edge process and Redis, the Redis commands per fire, the Redis memory
-// per stored touch, and writes it all to bench/results/latest.json (bench/README.md).
-import { spawnSync } from "node:child_process";
-import { availableParallelism } from "node:os";
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { signUrl } from "../src/signing/url-signature.js";
-import { keys } from "../src/storage/keys.js";
 import { closeRedis, connectRedis, type RedisClient } from "../src/storage/redis/connect.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
-import { cpuSeconds, startServer, stopProcess } from "./processes.js";
+import { cpuPinning, cpuSeconds, startServer, stopProcess } from "./processes.js";
 import { countEdgeCommands } from "./redis-commands.js";
 import { median, writeResults } from "./results.js";
-import { seedBenchData } from "./seed.js";
+import { firesLogged, seedBenchData } from "./seed.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const SECRET = "bench-signing-secret";
-// With 2+ cores and taskset, the servers get CPU 0 to themselves and the load generator and
-// Redis share CPU 1: the figures are then the edge's own throughput per core.
-const canPin =
-  process.env.BENCH_PIN !== "0" &&
-  availableParallelism() >= 2 &&
-  spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-const serverPin = canPin ? ["taskset", "-c", "0"] : [];
-const loadPin = canPin ? ["taskset", "-c", "1"] : [];
-
-async function firesLogged(redis: RedisClient, pixelIds: number[]): Promise<number> {
-  const lengths = await Promise.all(pixelIds.map((id) => redis.xlen(keys.fireLog(id))));
-  return lengths.reduce((a, b) => a + b, 0);
-}
+const pinning = cpuPinning();
+const canPin = pinning.pinned;
+const serverPin = pinning.server;
+const loadPin = pinning.load;
 
 async function waitForFires(redis: RedisClient, pixelIds: number[], expected: number) {
   let logged = await firesLogged(redis, pixelIds);
@@ -51,7 +35,7 @@ interface Measured extends LoadResult {
 }
 
 const redisServer = await startRedisServer(await freePort(), null);
-if (canPin) spawnSync("taskset", ["-p", "-c", "1", String(redisServer.process.pid)]);
+pinning.toLoadCpu(redisServer.process.pid);
 const redis = connectRedis({ url: redisServer.url });
 try {
   const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 10 };

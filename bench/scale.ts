@@ -1,28 +1,21 @@
-// `npx tsx bench/scale.ts`: the cost of a /px fire as the user population grows 10×, 100×,
-// 1000× (10,000 → 10,000,000 stored touches, 10 per user). Each step adds users, then loads
-// /px with cookies drawn from the whole population. Writes bench/results/scale.json.
-// BENCH_SCALE_MAX (touches, default 10,000,000) and BENCH_SECONDS (default 6) bound the run.
-import { spawnSync } from "node:child_process";
-import { availableParallelism } from "node:os";
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { keys } from "../src/storage/keys.js";
 import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { loadGenerator, runLoad } from "./load.js";
-import { cpuSeconds, startServer, stopProcess } from "./processes.js";
+import { cpuPinning, cpuSeconds, startServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
 import { seedBenchData, seedUsers, USER_BASE } from "./seed.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 6);
 const MAX_TOUCHES = Number(process.env.BENCH_SCALE_MAX || 10_000_000);
 const TOUCHES_PER_USER = 10;
-const canPin =
-  availableParallelism() >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-const serverPin = canPin ? ["taskset", "-c", "0"] : [];
-const loadPin = canPin ? ["taskset", "-c", "1"] : [];
+const pinning = cpuPinning();
+const serverPin = pinning.server;
+const loadPin = pinning.load;
 
 const redisServer = await startRedisServer(await freePort(), null);
-if (canPin) spawnSync("taskset", ["-p", "-c", "1", String(redisServer.process.pid)]);
+pinning.toLoadCpu(redisServer.process.pid);
 const redis = connectRedis({ url: redisServer.url });
 const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, touchesPerUser: TOUCHES_PER_USER };
 const steps: Array<Record<string, number>> = [];

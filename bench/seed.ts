@@ -113,3 +113,12 @@ export async function seedUsers(
   }
   return { userIds, touchKeys };
 }
+
+/** How many fires the pixels' fire logs hold. */
+export async function firesLogged(
+  redis: RedisClient,
+  pixelIds: readonly number[],
+): Promise<number> {
+  const lengths = await Promise.all(pixelIds.map((id) => redis.xlen(keys.fireLog(id))));
+  return lengths.reduce((a, b) => a + b, 0);
+}

@@ -11,14 +11,13 @@ import { Miniflare } from "miniflare";
 import { NO_CACHE_HEADERS, TRANSPARENT_GIF } from "../src/edge/responses.js";
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
-import { keys } from "../src/storage/keys.js";
 import { kvPixelKey } from "../src/storage/kv-pixel-configs.js";
 import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { RedisPixelConfigs } from "../src/storage/redis/redis-pixel-configs.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { stopProcess } from "./processes.js";
 import { median, writeResults } from "./results.js";
-import { seedBenchData } from "./seed.js";
+import { firesLogged, seedBenchData } from "./seed.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
@@ -84,11 +83,7 @@ try {
   const paths = data.pixelIds.map((id) => `/px?id=${id}&t=2`);
   const load = (port: number, seconds = SECONDS) =>
     runLoad({ port, seconds, connections: CONNECTIONS, pin: [], paths, userIds: data.userIds });
-  const fires = async () =>
-    (await Promise.all(data.pixelIds.map((id) => redis.xlen(keys.fireLog(id))))).reduce(
-      (a, b) => a + b,
-      0,
-    );
+  const fires = () => firesLogged(redis, data.pixelIds);
 
   console.log(
     `Load: ${loadGenerator}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s.`,
