@@ -1,35 +1,31 @@
-import type { Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
 import { answerUnparsableWithGif } from "../../src/node/unparsable-requests.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
-import { startNodeEdge } from "../helpers/node-edge.js";
+import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 // Over a real socket, as src/server.ts serves it: headers come off the IncomingMessage there.
 let redis: TestRedis;
 let edge: Awaited<ReturnType<typeof startNodeEdge>>;
-let server: ReturnType<typeof serve>;
+let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let base = "";
 
 beforeAll(async () => {
   redis = await startTestRedis();
   edge = await startNodeEdge(redis.url);
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: edge.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
-  });
-  answerUnparsableWithGif(server as Server);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOnLoopback(edge.app);
+  answerUnparsableWithGif(served.server);
+  base = served.origin;
   const writer = new RedisPixelWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument());
   await writer.putPixel(pixelDocument());
 });
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
   await edge?.close();
   await redis?.stop();
 });
@@ -87,7 +83,7 @@ describe("requests Node cannot parse", () => {
     ],
     ["garbage", "NOT HTTP AT ALL\r\n\r\n"],
   ])("answer %s with the GIF", async (_name, raw) => {
-    const { port } = server.address() as AddressInfo;
+    const { port } = served.server.address() as AddressInfo;
     const answer = await new Promise<Buffer>((resolve, reject) => {
       const socket = connect(port, "127.0.0.1", () => socket.write(raw));
       const chunks: Buffer[] = [];

@@ -1,3 +1,7 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { readConfig } from "../../src/config.js";
 import type { Logger } from "../../src/deps.js";
@@ -76,5 +80,21 @@ export function useNodeEdge(
       if (!edge) throw new Error("the edge is not started yet");
       return edge;
     },
+  };
+}
+
+/** Serves an app on a free loopback port, as src/server.ts serves it. */
+export async function serveOnLoopback(
+  app: Hono,
+): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
+  let server: ReturnType<typeof serve> | undefined;
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
+  });
+  const http = server as Server;
+  return {
+    origin: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    server: http,
+    close: () => new Promise((resolve) => http.close(() => resolve())),
   };
 }

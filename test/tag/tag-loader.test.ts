@@ -1,12 +1,10 @@
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { launchChromium } from "../helpers/chromium.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
-import { startNodeEdge } from "../helpers/node-edge.js";
+import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { startPageServer } from "../helpers/page-server.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
@@ -14,7 +12,7 @@ import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 // Node runtime, as `npm start` serves it) on another.
 let redis: TestRedis;
 let edge: Awaited<ReturnType<typeof startNodeEdge>>;
-let server: ReturnType<typeof serve>;
+let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let site: Awaited<ReturnType<typeof startPageServer>>;
 let browser: Browser;
 let context: BrowserContext;
@@ -23,17 +21,15 @@ let edgeOrigin = "";
 beforeAll(async () => {
   redis = await startTestRedis();
   edge = await startNodeEdge(redis.url);
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: edge.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
-  });
-  edgeOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOnLoopback(edge.app);
+  edgeOrigin = served.origin;
   site = await startPageServer();
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await site?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
   await edge?.close();
   await redis?.stop();
 });

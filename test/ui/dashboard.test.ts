@@ -1,19 +1,17 @@
 import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
 import { launchChromium } from "../helpers/chromium.js";
-import { startNodeEdge } from "../helpers/node-edge.js";
+import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 // The dashboard in a real Chromium against the Node runtime on a real port, with the real
 // clock: the page asks for "the last 30 days" as the browser sees them.
 let redis: TestRedis;
 let edge: Awaited<ReturnType<typeof startNodeEdge>>;
-let server: ReturnType<typeof serve>;
+let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let browser: Browser;
 let base = "";
 let pixel = 0;
@@ -58,17 +56,15 @@ async function seed(a: ApiClient) {
 beforeAll(async () => {
   redis = await startTestRedis();
   edge = await startNodeEdge(redis.url);
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: edge.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOnLoopback(edge.app);
+  base = served.origin;
   const { a } = await twoMembers(edge);
   await seed(a);
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
   await edge?.close();
   await redis?.stop();
 });
