@@ -5,7 +5,9 @@ import type { RedisObjectStore, StoredObject } from "../../storage/redis/redis-o
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { notFound, syntaxError } from "../api-error.js";
-import { visible } from "../tenancy.js";
+import type { FieldMeta } from "../list/list-query.js";
+import { readObjects } from "../read-objects.js";
+import { actingMember, visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
 import { idList, oneId } from "./id-query.js";
 
@@ -43,6 +45,18 @@ export async function objectsForQuery<T extends AdvertiserObject>(
   const ids = idList(c.req.query("id"));
   if (ids) objects = objects.filter((o) => ids.includes(o.id));
   return { objects, single: ids?.length === 1 };
+}
+
+/** A GET of an advertiser's objects (line items, campaigns): one by id, or a list. */
+export async function readAdvertiserObjects<T extends AdvertiserObject>(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  store: RedisObjectStore<T>,
+  terms: { one: string; many: string },
+  meta: readonly FieldMeta[],
+): Promise<Response> {
+  const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);
+  return readObjects(c, terms, objects, meta, SCOPE_PARAMS, single);
 }
 
 /** The advertiser a new object is for: named in the query, else by the body's advertiser_id. */

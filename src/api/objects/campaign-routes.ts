@@ -7,14 +7,12 @@ import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
-import { readObjects } from "../read-objects.js";
 import { actingMember } from "../tenancy.js";
 import {
   advertiserForWrite,
   applyChanges,
   namedObject,
-  objectsForQuery,
-  SCOPE_PARAMS,
+  readAdvertiserObjects,
 } from "./advertiser-scoped.js";
 import { creationStamps } from "./timestamps.js";
 import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
@@ -93,17 +91,9 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
   const store = deps.stores.campaigns;
   const route = serviceRoutes("/campaign", TERM, body);
 
-  documentedRoute(api, route("get", "Campaigns"), async (c) => {
-    const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);
-    return readObjects(
-      c,
-      { one: TERM, many: "campaigns" },
-      objects,
-      CAMPAIGN_META,
-      SCOPE_PARAMS,
-      single,
-    );
-  });
+  documentedRoute(api, route("get", "Campaigns"), (c) =>
+    readAdvertiserObjects(c, deps, store, { one: TERM, many: "campaigns" }, CAMPAIGN_META),
+  );
 
   documentedRoute(api, route("post", "The new campaign", true), async (c) => {
     const member = await actingMember(c, deps);

@@ -7,14 +7,12 @@ import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
-import { readObjects } from "../read-objects.js";
 import { actingMember } from "../tenancy.js";
 import {
   advertiserForWrite,
   applyChanges,
   namedObject,
-  objectsForQuery,
-  SCOPE_PARAMS,
+  readAdvertiserObjects,
 } from "./advertiser-scoped.js";
 import { refreshAttachments } from "./attachments.js";
 import { creationStamps } from "./timestamps.js";
@@ -110,17 +108,9 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
   const store = deps.stores.lineItems;
   const route = serviceRoutes("/line-item", TERM, body);
 
-  documentedRoute(api, route("get", "Line items"), async (c) => {
-    const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);
-    return readObjects(
-      c,
-      { one: TERM, many: "line-items" },
-      objects,
-      LINE_ITEM_META,
-      SCOPE_PARAMS,
-      single,
-    );
-  });
+  documentedRoute(api, route("get", "Line items"), (c) =>
+    readAdvertiserObjects(c, deps, store, { one: TERM, many: "line-items" }, LINE_ITEM_META),
+  );
 
   documentedRoute(api, route("post", "The new line item", true), async (c) => {
     const member = await actingMember(c, deps);
