@@ -26,6 +26,9 @@ export const newWriterId = (): string =>
   ).join("");
 
 const RETRY_MIN_MS = 100;
+const DEFAULT_MAX_BATCH = 512;
+/** Batches of one kind written at once. */
+const MAX_SENDING = 1;
 const RETRY_MAX_MS = 2000;
 
 /**
@@ -42,6 +45,9 @@ export class FireQueue implements FireSink {
   private queue: FireToRecord[] = [];
   private touches: Touch[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Batches sent and not yet settled, per kind: what arrives meanwhile waits for them. */
+  private firesSending = 0;
+  private touchesSending = 0;
   private seq = 0;
   private replaying: Promise<void> | null = null;
   private stopped = false;
@@ -73,25 +79,44 @@ export class FireQueue implements FireSink {
   private enqueue<T>(queue: T[], item: T, flush: () => void): void {
     queue.push(item);
     if (queue.length === 1) nextTurn(flush);
-    else if (queue.length >= (this.options.maxBatch ?? 512)) flush();
+    else if (queue.length >= this.maxBatch) flush();
+  }
+
+  private get maxBatch(): number {
+    return this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+  }
+
+  /**
+   * Whether a flush waits for the batch in flight: under load, what arrives while one batch is
+   * being written goes in the next, so batches grow with the load and each costs Redis and
+   * the client once (one call and one log group per pixel-hour instead of one per turn). A
+   * lone fire finds nothing in flight and goes at once. A full queue does not wait.
+   */
+  private waitsForSending(sending: number, queued: number): boolean {
+    return sending >= MAX_SENDING && queued < this.maxBatch;
   }
 
   /** A turn's touches in one call. A touch is stored once however often it is sent: it needs
    * no batch number until spooled. */
   private flushTouches(): void {
     const touches = this.touches;
-    if (touches.length === 0) return;
+    if (touches.length === 0 || this.waitsForSending(this.touchesSending, touches.length)) return;
     this.touches = [];
     if (this.spooling) {
       this.toSpool({ kind: "touches", batch: this.nextBatch(), touches });
       return;
     }
+    this.touchesSending += 1;
     this.track(
       this.storage.touches
         .record(touches)
         .catch((error) =>
           this.toSpool({ kind: "touches", batch: this.nextBatch(), touches }, error),
         ),
+      () => {
+        this.touchesSending -= 1;
+        this.flushTouches();
+      },
     );
   }
 
@@ -133,7 +158,7 @@ export class FireQueue implements FireSink {
    */
   private flush(): void {
     const fires = this.queue;
-    if (fires.length === 0) return;
+    if (fires.length === 0 || this.waitsForSending(this.firesSending, fires.length)) return;
     this.queue = [];
     if (this.spooling) {
       this.toSpool({ kind: "fires", batch: this.nextBatch(), fires });
@@ -145,17 +170,26 @@ export class FireQueue implements FireSink {
       sent = this.nextBatch();
       return sent;
     };
+    this.firesSending += 1;
     this.track(
       recordFires(this.storage, fires, numberAsSent).then(
         () => undefined,
         (error) => this.toSpool({ kind: "fires", batch: sent ?? this.nextBatch(), fires }, error),
       ),
+      () => {
+        this.firesSending -= 1;
+        this.flush();
+      },
     );
   }
 
-  private track(work: Promise<unknown>): void {
+  /** `settled` runs before anyone waiting in drain() looks again, so its next batch is seen. */
+  private track(work: Promise<unknown>, settled?: () => void): void {
     this.inFlight.add(work);
-    work.finally(() => this.inFlight.delete(work));
+    work.finally(() => {
+      this.inFlight.delete(work);
+      settled?.();
+    });
   }
 
   private toSpool(record: SpoolRecord, error?: unknown): void {
