@@ -16,7 +16,8 @@ import { RedisFireLog } from "./storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "./storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "./storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "./storage/redis/signing-secret.js";
-import { ShardSink, type WriterNamespace } from "./worker/shard-sink.js";
+import { ShardSink, type WriterNamespace, writeToShard } from "./worker/shard-sink.js";
+import { WriterBatches } from "./worker/writer-batches.js";
 
 // The Workers entry: builds per-request dependencies from the bindings and serves the app.
 
@@ -39,6 +40,8 @@ export interface WorkerEnv {
   WRITERS?: WriterNamespace;
   /** How many writer shards users are spread over (default 16). */
   WRITER_SHARDS?: string;
+  /** How long an isolate gathers requests' writes into one call per writer (ms, default 5). */
+  WRITER_BATCH_MS?: string;
 }
 
 /** The parts of a Cloudflare Queues message batch the consumer uses. */
@@ -94,7 +97,7 @@ class RequestScope {
     // With writer Durable Objects, the request only hands its writes over; without, it writes
     // them itself over its own connection.
     this.fires = env.WRITERS
-      ? new ShardSink(env.WRITERS, Number(env.WRITER_SHARDS || 16), env.SPOOL, jsonLogger)
+      ? new ShardSink(writerBatches(env, env.WRITERS), Number(env.WRITER_SHARDS || 16))
       : new FireQueue(
           this.storage,
           jsonLogger,
@@ -122,6 +125,17 @@ class RequestScope {
 
 type ScopedContext = Context<{ Bindings: WorkerEnv & { scope: RequestScope } }>;
 const scopeOf = (c: Context) => (c as ScopedContext).env.scope;
+
+let batches: WriterBatches | null = null;
+
+/** The isolate's batches to the writers: WRITER_BATCH_MS (default 5) gathers requests. */
+function writerBatches(env: WorkerEnv, writers: WriterNamespace): WriterBatches {
+  batches ??= new WriterBatches(
+    Number(env.WRITER_BATCH_MS ?? 5),
+    writeToShard(writers, env.SPOOL, jsonLogger),
+  );
+  return batches;
+}
 
 let cachedSecret: string | null = null;
 let pixelCache: IsolatePixelCache | null = null;

@@ -27,8 +27,6 @@ export const newWriterId = (): string =>
 
 const RETRY_MIN_MS = 100;
 const DEFAULT_MAX_BATCH = 512;
-/** Batches of one kind written at once. */
-const MAX_SENDING = 1;
 const RETRY_MAX_MS = 2000;
 
 /**
@@ -55,7 +53,17 @@ export class FireQueue implements FireSink {
   constructor(
     private readonly storage: SpoolStorage,
     private readonly log: Logger,
-    private readonly options: { spool?: Spool; writer?: string; maxBatch?: number } = {},
+    private readonly options: {
+      spool?: Spool;
+      writer?: string;
+      maxBatch?: number;
+      /**
+       * Whether what arrives while a batch is being written waits to go in the next one (see
+       * waitsForSending). Node only: on Workers the next batch would be sent by the request
+       * whose batch just finished, which may be over, and its I/O cancelled.
+       */
+      gatherWhileWriting?: boolean;
+    } = {},
   ) {
     this.writer = options.writer ?? newWriterId();
     if (options.spool?.peek()) this.startReplay();
@@ -93,7 +101,7 @@ export class FireQueue implements FireSink {
    * lone fire finds nothing in flight and goes at once. A full queue does not wait.
    */
   private waitsForSending(sending: number, queued: number): boolean {
-    return sending >= MAX_SENDING && queued < this.maxBatch;
+    return this.options.gatherWhileWriting === true && sending >= 1 && queued < this.maxBatch;
   }
 
   /** A turn's touches in one call. A touch is stored once however often it is sent: it needs

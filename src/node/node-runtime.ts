@@ -102,7 +102,10 @@ export async function createNodeRuntime(
     },
   };
   const tasks = new BackgroundTasks(log);
-  const fires = new FireQueue(storage, log, spool ? { spool } : {});
+  const fires = new FireQueue(storage, log, {
+    gatherWhileWriting: true,
+    ...(spool ? { spool } : {}),
+  });
   const app = createApp(
     {
       settings: {

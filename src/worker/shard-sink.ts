@@ -29,20 +29,23 @@ function shardOf(userId: string, shards: number): number {
   return (hash >>> 0) % shards;
 }
 
+/** Adds a request's parts, by shard, to the batches going to the writers. */
+export interface ShardBatches {
+  add(parts: ReadonlyMap<number, WriterBatch>): Promise<void>;
+}
+
 /**
  * A Worker request's fires and touches, handed to the RedisWriter Durable Objects of their
- * users' shards when the request's work ends (in `waitUntil`). A writer that cannot be
- * reached leaves them to the spool queue.
+ * users' shards when the request's work ends (in `waitUntil`), in the batches the isolate's
+ * requests share (src/worker/writer-batches.ts).
  */
 export class ShardSink implements FireSink {
   private fires: SpooledFire[] = [];
   private touches: Touch[] = [];
 
   constructor(
-    private readonly writers: WriterNamespace,
+    private readonly batches: ShardBatches,
     private readonly shards: number,
-    private readonly spool: QueueProducer | undefined,
-    private readonly log: Logger,
   ) {}
 
   record(fire: AcceptedFire, pixel: EdgePixel | null): void {
@@ -73,41 +76,51 @@ export class ShardSink implements FireSink {
     for (const touch of this.touches) batchOf(touch.user_id).touches.push(touch);
     this.fires = [];
     this.touches = [];
-    await Promise.all([...byShard].map(([shard, batch]) => this.send(shard, batch)));
+    if (byShard.size > 0) await this.batches.add(byShard);
   }
+}
 
-  private async send(shard: number, batch: WriterBatch): Promise<void> {
+/** Items per spool record: a queue message holds at most 128 KB (a fire row is ~0.5 KB). */
+const SPOOL_CHUNK = 100;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += SPOOL_CHUNK) out.push(items.slice(i, i + SPOOL_CHUNK));
+  return out;
+}
+
+/**
+ * Sends a shard's batch to its RedisWriter over RPC. A writer that did not answer leaves the
+ * batch to the spool queue, each part a record under a writer id of its own. Whether the
+ * writer wrote it before failing cannot be known: a counted fire is still counted once (the
+ * attribution script remembers it), but the fire log and the report counters could then hold
+ * it twice (docs/operations.md).
+ */
+export function writeToShard(
+  writers: WriterNamespace,
+  spool: QueueProducer | undefined,
+  log: Logger,
+): (shard: number, batch: WriterBatch) => Promise<void> {
+  return async (shard, batch) => {
     try {
-      await this.writers.get(this.writers.idFromName(`writer-${shard}`)).write(batch);
+      await writers.get(writers.idFromName(`writer-${shard}`)).write(batch);
     } catch (error) {
-      await this.fallBack(batch, error);
+      const fires = batch.fires.length;
+      const touches = batch.touches.length;
+      if (!spool) {
+        log({ level: "error", msg: "not recorded", fires, touches, error: String(error) });
+        return;
+      }
+      // A writer id per record: the queue may deliver them in any order.
+      for (const part of chunks(batch.fires))
+        await spool.send({ kind: "fires", batch: { writer: newWriterId(), seq: 1 }, fires: part });
+      for (const part of chunks(batch.touches))
+        await spool.send({
+          kind: "touches",
+          batch: { writer: newWriterId(), seq: 1 },
+          touches: part,
+        });
+      log({ level: "warn", msg: "writer failed, spooled", fires, touches, error: String(error) });
     }
-  }
-
-  /**
-   * A writer that did not answer leaves its batch to the spool queue, each part a record under
-   * a writer id of its own. Whether the writer wrote it before failing cannot be known: a
-   * counted fire is still counted once (the attribution script remembers it), but the fire log
-   * and the report counters could then hold it twice (docs/operations.md).
-   */
-  private async fallBack(batch: WriterBatch, error: unknown): Promise<void> {
-    const fires = batch.fires.length;
-    const touches = batch.touches.length;
-    if (!this.spool) {
-      this.log({ level: "error", msg: "not recorded", fires, touches, error: String(error) });
-      return;
-    }
-    const writer = newWriterId();
-    if (fires)
-      await this.spool.send({ kind: "fires", batch: { writer, seq: 1 }, fires: batch.fires });
-    if (touches)
-      await this.spool.send({ kind: "touches", batch: { writer, seq: 2 }, touches: batch.touches });
-    this.log({
-      level: "warn",
-      msg: "writer failed, spooled",
-      fires,
-      touches,
-      error: String(error),
-    });
-  }
+  };
 }
