@@ -22,11 +22,22 @@ export const DECIDE_FIRES_LUA = `
 local order_memory = tonumber(ARGV[1])
 local ttl = ARGV[2]
 
-local function newer(a, b)
-  if a.ts ~= b.ts then return a.ts > b.ts end
-  if a.li ~= b.li then return a.li > b.li end
-  if a.cp ~= b.cp then return a.cp > b.cp end
-  return a.cr > b.cr
+-- The last two fields of a touch member, for ties of time and line item (rare: parsed late).
+local function campaign_creative(m)
+  local cp, cr = string.match(m, ':(%d*):(%d*)$')
+  return tonumber(cp) or -1, tonumber(cr) or -1
+end
+
+-- Whether touch m (time ts, line item li) is newer than best: time, then line item, campaign
+-- and creative ids, as src/attribution/credit.ts orders them.
+local function wins(m, ts, li, best)
+  if not best then return true end
+  if ts ~= best.ts then return ts > best.ts end
+  if li ~= best.li then return li > best.li end
+  local cp, cr = campaign_creative(m)
+  local bcp, bcr = campaign_creative(best.m)
+  if cp ~= bcp then return cp > bcp end
+  return cr > bcr
 end
 
 -- How many counted fires per user and pixel are remembered for retries.
@@ -43,21 +54,31 @@ local function decide(touches_key, last_key, orders_key, counted_key, fire_id, n
   end
 
   local oldest = now - math.max(view_ms, click_ms)
+  local want_click, want_view = trigger ~= 'view', trigger ~= 'click'
   local view, click
+  -- Newest first: once a touch is older than the touch that will get the credit, nothing
+  -- after it can change the decision (a click found wins over any view unless trigger is view).
   for _, m in ipairs(redis.call('ZREVRANGEBYSCORE', touches_key, now, oldest)) do
-    local ts, kind, li, cp, cr = string.match(m, '^(%d+):(%a):(%d+):(%d*):(%d*)$')
-    if ts and lineitems[tonumber(li)] then
-      local t = {m = m, ts = tonumber(ts), li = tonumber(li),
-        cp = tonumber(cp) or -1, cr = tonumber(cr) or -1}
-      local age = now - t.ts
-      if kind == 'i' and age <= view_ms and (not view or newer(t, view)) then view = t end
-      if kind == 'c' and age <= click_ms and (not click or newer(t, click)) then click = t end
+    local ts, kind, li = string.match(m, '^(%d+):(%a):(%d+):')
+    if ts then
+      ts = tonumber(ts)
+      if want_click and click and ts < click.ts then break end
+      if not want_click and view and ts < view.ts then break end
+      li = tonumber(li)
+      if lineitems[li] then
+        local age = now - ts
+        if kind == 'c' and want_click and age <= click_ms and wins(m, ts, li, click) then
+          click = {m = m, ts = ts, li = li}
+        elseif kind == 'i' and want_view and age <= view_ms and wins(m, ts, li, view) then
+          view = {m = m, ts = ts, li = li}
+        end
+      end
     end
   end
 
   local credit, ctype
-  if trigger ~= 'view' and click then credit, ctype = click, 'click'
-  elseif trigger ~= 'click' and view then credit, ctype = view, 'view' end
+  if click then credit, ctype = click, 'click'
+  elseif view then credit, ctype = view, 'view' end
   if not credit then return 'no_touch', '', '' end
 
   if order ~= '' then
@@ -86,12 +107,18 @@ local function decide(touches_key, last_key, orders_key, counted_key, fire_id, n
 end
 
 local out = {}
+-- Fires of one pixel share its line item list: parsed once per call.
+local lineitem_sets = {}
 local k = 1
 for a = 3, #ARGV do
   local id, ts, trigger, view_ms, click_ms, min_mins, order, lis = string.match(ARGV[a],
     '^([^|]*)|(%d+)|(%a+)|(%d+)|(%d+)|([^|]*)|([^|]*)|(.*)$')
-  local lineitems = {}
-  for li in string.gmatch(lis, '%d+') do lineitems[tonumber(li)] = true end
+  local lineitems = lineitem_sets[lis]
+  if not lineitems then
+    lineitems = {}
+    for li in string.gmatch(lis, '%d+') do lineitems[tonumber(li)] = true end
+    lineitem_sets[lis] = lineitems
+  end
   local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], id,
     tonumber(ts), trigger, tonumber(view_ms), tonumber(click_ms), min_mins, order, lineitems)
   out[#out + 1] = reason
