@@ -40,7 +40,7 @@ export interface WorkerEnv {
   WRITERS?: WriterNamespace;
   /** How many writer shards users are spread over (default 16). */
   WRITER_SHARDS?: string;
-  /** How long an isolate gathers requests' writes into one call per writer (ms, default 5). */
+  /** How long an isolate gathers requests' writes into one call per writer (ms, default 20). */
   WRITER_BATCH_MS?: string;
 }
 
@@ -128,10 +128,10 @@ const scopeOf = (c: Context) => (c as ScopedContext).env.scope;
 
 let batches: WriterBatches | null = null;
 
-/** The isolate's batches to the writers: WRITER_BATCH_MS (default 5) gathers requests. */
+/** The isolate's batches to the writers: WRITER_BATCH_MS (default 20) gathers requests. */
 function writerBatches(env: WorkerEnv, writers: WriterNamespace): WriterBatches {
   batches ??= new WriterBatches(
-    Number(env.WRITER_BATCH_MS ?? 5),
+    Number(env.WRITER_BATCH_MS ?? 20),
     writeToShard(writers, env.SPOOL, jsonLogger),
   );
   return batches;

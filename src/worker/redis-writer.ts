@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
+import type { AcceptedFire } from "../conversions/log-rows.js";
 import { jsonLogger } from "../deps.js";
+import type { PixelRef } from "../pixels/pixel-document.js";
 import { type QueueProducer, QueueSpool } from "../spool/queue-spool.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import type { EdgeStorage } from "../storage/ports.js";
@@ -55,16 +57,22 @@ export class RedisWriter extends DurableObject<WriterEnv> {
   /** Writes a request's fires and touches (called over RPC): done once written or spooled. */
   async write(batch: WriterBatch): Promise<void> {
     for (const touch of batch.touches) this.fires.touch(touch);
-    await Promise.all(
-      batch.fires.map(async ({ fire, pixel, ref }) => {
-        if (pixel !== undefined) return this.fires.record(fire, pixel);
-        try {
-          this.fires.record(fire, ref ? await this.storage.pixels.get(ref) : null);
-        } catch {
-          this.fires.recordUnresolved(fire, ref ?? null);
-        }
-      }),
-    );
+    const unread: Array<Promise<void>> = [];
+    for (const { fire, pixel, ref } of batch.fires) {
+      // Most configs are in the writer's cache: recorded without a promise each.
+      const known = pixel !== undefined ? pixel : ref ? this.storage.pixels.peek?.(ref) : null;
+      if (known !== undefined) this.fires.record(fire, known);
+      else if (ref) unread.push(this.recordWhenRead(fire, ref));
+    }
+    await Promise.all(unread);
     await this.fires.drain();
+  }
+
+  private async recordWhenRead(fire: AcceptedFire, ref: PixelRef): Promise<void> {
+    try {
+      this.fires.record(fire, await this.storage.pixels.get(ref));
+    } catch {
+      this.fires.recordUnresolved(fire, ref);
+    }
   }
 }
