@@ -31,8 +31,10 @@ const RETRY_MAX_MS = 2000;
 
 /**
  * Collects the fires accepted during one turn of the event loop and records them together:
- * under load, the requests parsed in one I/O phase share two Redis calls; a lone fire waits for
- * nothing but the end of its own turn. Accepting a fire costs the request an array push.
+ * under load, the requests parsed in one I/O phase share two Redis calls, and on Node (with
+ * `gatherWhileWriting`) so do all those accepted while the previous batch was being written. A
+ * lone fire waits for nothing but the end of its own turn. Accepting a fire costs the request
+ * an array push.
  *
  * What Redis does not take goes to the spool (when there is one), in the order it was
  * numbered, and while anything is spooled everything new queues behind it, so that Redis takes
