@@ -149,6 +149,10 @@ try {
     const pxS = summary(runs.px);
     const impS = summary(runs.imp);
     const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
+    // What a route costs the edge beyond answering the GIF: steadier than the ratios on a
+    // machine whose kernel time per request changes with its state (bench/README.md).
+    const overBare = (route: typeof bareS) =>
+      `+${(route.edgeCpuMicros - bareS.edgeCpuMicros).toFixed(1)} µs`;
     const ratios = {
       pxThroughput: pxS.rps / bareS.rps,
       pxP99: pxS.p99 / bareS.p99,
@@ -158,8 +162,8 @@ try {
     console.log(`
 Medians of ${ROUNDS} rounds:
   bare GIF route    ${Math.round(bareS.rps)} req/s  p50 ${ms(bareS.p50)}  p99 ${ms(bareS.p99)}  edge CPU ${bareS.edgeCpuMicros.toFixed(1)} µs/req
-  /px attribution   ${Math.round(pxS.rps)} req/s  p50 ${ms(pxS.p50)}  p99 ${ms(pxS.p99)}  edge CPU ${pxS.edgeCpuMicros.toFixed(1)} µs/req, Redis CPU ${pxS.redisCpuMicros.toFixed(1)} µs/fire
-  /imp signed       ${Math.round(impS.rps)} req/s  p50 ${ms(impS.p50)}  p99 ${ms(impS.p99)}  edge CPU ${impS.edgeCpuMicros.toFixed(1)} µs/req, Redis CPU ${impS.redisCpuMicros.toFixed(1)} µs/touch
+  /px attribution   ${Math.round(pxS.rps)} req/s  p50 ${ms(pxS.p50)}  p99 ${ms(pxS.p99)}  edge CPU ${pxS.edgeCpuMicros.toFixed(1)} µs/req (${overBare(pxS)} over the bare route), Redis CPU ${pxS.redisCpuMicros.toFixed(1)} µs/fire
+  /imp signed       ${Math.round(impS.rps)} req/s  p50 ${ms(impS.p50)}  p99 ${ms(impS.p99)}  edge CPU ${impS.edgeCpuMicros.toFixed(1)} µs/req (${overBare(impS)} over the bare route), Redis CPU ${impS.redisCpuMicros.toFixed(1)} µs/touch
   /px throughput    ${ratios.pxThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.pxThroughput >= 0.85)})
   /px p99           ${ratios.pxP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.pxP99 <= 2)})
   /imp throughput   ${ratios.impThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.impThroughput >= 0.85)})
@@ -180,6 +184,10 @@ Medians of ${ROUNDS} rounds:
       px: pxS,
       imp: impS,
       ratios,
+      edgeCpuMicrosOverBare: {
+        px: pxS.edgeCpuMicros - bareS.edgeCpuMicros,
+        imp: impS.edgeCpuMicros - bareS.edgeCpuMicros,
+      },
       redisCommandsPerFire: perFire,
       redisBytesPerTouch: memory,
       firesLost: lost,
