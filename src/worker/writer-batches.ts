@@ -1,10 +1,5 @@
 import type { WriterBatch } from "./shard-sink.js";
 
-interface Window {
-  batches: Map<number, WriterBatch>;
-  sent: Promise<void>;
-}
-
 /**
  * Shared by the requests one isolate serves at once: what they hand the writers within
  * `windowMs` of each other goes in one RPC per shard, so a busy isolate makes one call per
@@ -17,36 +12,39 @@ interface Window {
  * another request resolves (which workerd cancels when that other request ends first).
  */
 export class WriterBatches {
-  private window: Window | null = null;
+  /** The open window's batches by shard, until its timer sends them. */
+  private open: Map<number, WriterBatch> | null = null;
 
   constructor(
     private readonly windowMs: number,
-    /** Writes one shard's batch: resolves once written or spooled, never rejects. */
+    /**
+     * Writes one shard's batch: resolves once written or spooled (rejects only when the spool
+     * queue refuses it too).
+     */
     private readonly send: (shard: number, batch: WriterBatch) => Promise<void>,
   ) {}
 
   /** Adds a request's parts, by shard; resolves once sent (opener) or at once (joiners). */
   add(parts: ReadonlyMap<number, WriterBatch>): Promise<void> {
-    const open = this.window;
+    const open = this.open;
     if (open) {
       for (const [shard, part] of parts) {
-        const batch = open.batches.get(shard);
+        const batch = open.get(shard);
         if (batch) {
           batch.fires.push(...part.fires);
           batch.touches.push(...part.touches);
-        } else open.batches.set(shard, part);
+        } else open.set(shard, part);
       }
       return Promise.resolve();
     }
     const batches = new Map(parts);
-    const sent = new Promise<void>((resolve) => {
+    this.open = batches;
+    return new Promise<void>((resolve) => {
       setTimeout(() => {
-        this.window = null;
+        this.open = null;
         const sends = [...batches].map(([shard, batch]) => this.send(shard, batch));
         resolve(Promise.all(sends).then(() => undefined));
       }, this.windowMs);
     });
-    this.window = { batches, sent };
-    return sent;
   }
 }
