@@ -39,6 +39,36 @@ describe("/campaign", () => {
     expect(detach.status).toBe(409);
   });
 
+  it("grows the pixels of a line item and a campaign with append=true, and empties them with null", async () => {
+    const { a, advertiser, pixel, lineItem } = await world();
+    const second = (await a.post(`/pixel?advertiser_id=${advertiser}`, { pixel: { name: "Q" } }))
+      .body.response.id as number;
+    const grown = await a.put(`/line-item?id=${lineItem}&append=true`, {
+      "line-item": { pixels: [{ id: second }] },
+    });
+    expect(grown.body.response["line-item"].pixels.map((p: { id: number }) => p.id)).toEqual([
+      pixel,
+      second,
+    ]);
+    const campaign = (
+      await a.post(`/campaign?advertiser_id=${advertiser}`, {
+        campaign: { name: "C", line_item_id: lineItem, pixels: [{ id: pixel }] },
+      })
+    ).body.response.id as number;
+    const appended = await a.put(`/campaign?id=${campaign}&append=true`, {
+      campaign: { pixels: [{ id: second }] },
+    });
+    expect(appended.body.response.campaign.pixels.map((p: { id: number }) => p.id)).toEqual([
+      pixel,
+      second,
+    ]);
+    const emptied = await a.put(`/campaign?id=${campaign}`, { campaign: { pixels: null } });
+    expect(emptied.body.response.campaign.pixels).toEqual([]);
+    await a.delete(`/campaign?id=${campaign}`);
+    const cleared = await a.put(`/line-item?id=${lineItem}`, { "line-item": { pixels: null } });
+    expect(cleared.body.response["line-item"].pixels).toEqual([]);
+  });
+
   it("keeps campaigns within their member", async () => {
     const { a, b, advertiser, lineItem } = await world();
     const id = (

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ZodType } from "zod";
 import { formatTimestamp } from "../../conversions/timestamps.js";
 import type { AdvertiserDocument } from "../../objects/documents.js";
 import type { RedisObjectStore, StoredObject } from "../../storage/redis/redis-object-store.js";
@@ -10,6 +11,7 @@ import { readObjects } from "../read-objects.js";
 import { actingMember, visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
 import { idList, oneId } from "./id-query.js";
+import { jsonBody, type ParsedWrite, parseWrite } from "./write-body.js";
 
 /** Objects that belong to an advertiser: line items, campaigns, pixels. */
 type AdvertiserObject = StoredObject & { advertiser_id: number };
@@ -131,4 +133,31 @@ export function applyChanges<T extends AdvertiserObject & { last_modified: strin
         changes[field] = [...((previous[field] as unknown[] | null) ?? []), ...added] as T[keyof T];
     }
   return { ...previous, ...changes, last_modified: formatTimestamp(options.now) };
+}
+
+/**
+ * The PUT of an object that lists pixels (line items, campaigns): the object the query names,
+ * and the body's changes applied to it; `pixels` grows with `append=true` and is emptied by
+ * null. What to check and how to save stay with the route.
+ */
+export async function changedPixelList<
+  T extends AdvertiserObject & { last_modified: string; pixels: unknown[] },
+>(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  store: RedisObjectStore<T>,
+  term: string,
+  input: ZodType<Partial<Record<keyof T, unknown>>>,
+  readOnly: readonly string[],
+  codeOwner: (advertiser: AdvertiserDocument) => number,
+): Promise<{ previous: T; changed: T; warnings: ParsedWrite<T>["warnings"] }> {
+  const member = await actingMember(c, deps);
+  const previous = await namedObject(c, deps, member, store, term, codeOwner);
+  const { values, warnings } = parseWrite(await jsonBody(c.req), term, input, readOnly);
+  const changed = applyChanges(c, term, previous, values, {
+    appendable: ["pixels"],
+    emptiedByNull: ["pixels"],
+    now: deps.clock(),
+  });
+  return { previous, changed, warnings };
 }

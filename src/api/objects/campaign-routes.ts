@@ -10,7 +10,7 @@ import { mountMetaRoute } from "../meta-route.js";
 import { actingMember } from "../tenancy.js";
 import {
   advertiserForWrite,
-  applyChanges,
+  changedPixelList,
   namedObject,
   readAdvertiserObjects,
 } from "./advertiser-scoped.js";
@@ -116,19 +116,11 @@ export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
   });
 
   documentedRoute(api, route("put", "The campaign as it now stands", true), async (c) => {
-    const member = await actingMember(c, deps);
-    const previous = await namedObject(c, deps, member, store, TERM, codeOwner);
-    const { values, warnings } = parseWrite(
-      await jsonBody(c.req),
-      TERM,
-      CampaignInput.partial(),
-      READ_ONLY,
-    );
-    const campaign = applyChanges(c, TERM, previous, values, {
-      appendable: ["pixels"],
-      emptiedByNull: ["pixels"],
-      now: deps.clock(),
-    });
+    const {
+      previous,
+      changed: campaign,
+      warnings,
+    } = await changedPixelList(c, deps, store, TERM, CampaignInput.partial(), READ_ONLY, codeOwner);
     await save(deps, campaign, previous);
     return writeResponse(c, TERM, campaign, warnings);
   });

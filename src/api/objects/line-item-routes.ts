@@ -10,7 +10,7 @@ import { mountMetaRoute } from "../meta-route.js";
 import { actingMember } from "../tenancy.js";
 import {
   advertiserForWrite,
-  applyChanges,
+  changedPixelList,
   namedObject,
   readAdvertiserObjects,
 } from "./advertiser-scoped.js";
@@ -133,19 +133,11 @@ export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
   });
 
   documentedRoute(api, route("put", "The line item as it now stands", true), async (c) => {
-    const member = await actingMember(c, deps);
-    const previous = await namedObject(c, deps, member, store, TERM, codeOwner);
-    const { values, warnings } = parseWrite(
-      await jsonBody(c.req),
-      TERM,
-      LineItemInput.partial(),
-      READ_ONLY,
-    );
-    const item = applyChanges(c, TERM, previous, values, {
-      appendable: ["pixels"],
-      emptiedByNull: ["pixels"],
-      now: deps.clock(),
-    });
+    const {
+      previous,
+      changed: item,
+      warnings,
+    } = await changedPixelList(c, deps, store, TERM, LineItemInput.partial(), READ_ONLY, codeOwner);
     await checkPixels(deps, item);
     await checkCampaigns(deps, item);
     await save(deps, item, previous);
