@@ -2,14 +2,20 @@ import { ensureAdmin } from "../../src/api/objects/users.js";
 import type { NodeRuntime } from "../../src/node/node-runtime.js";
 import { ADMIN, ApiClient } from "./api-client.js";
 
+/** The system admin (created when missing), logged in. */
+async function loggedInAdmin(edge: NodeRuntime): Promise<ApiClient> {
+  await ensureAdmin(edge.api, ADMIN, () => {});
+  const admin = new ApiClient(edge.app);
+  await admin.login(ADMIN.username, ADMIN.password);
+  return admin;
+}
+
 /**
  * Two members, each with one user, logged in: `a` and `b` act for members `memberA` and
  * `memberB`; `admin` is a system admin.
  */
 export async function twoMembers(edge: NodeRuntime) {
-  await ensureAdmin(edge.api, ADMIN, () => {});
-  const admin = new ApiClient(edge.app);
-  await admin.login(ADMIN.username, ADMIN.password);
+  const admin = await loggedInAdmin(edge);
   const memberA = (await admin.post("/member", { member: { name: "Member A" } })).body.response
     .id as number;
   const memberB = (await admin.post("/member", { member: { name: "Member B" } })).body.response
@@ -33,9 +39,7 @@ export async function twoMembers(edge: NodeRuntime) {
 
 /** A logged-in system admin, one member and one advertiser of that member. */
 export async function adminWithAdvertiser(edge: NodeRuntime) {
-  await ensureAdmin(edge.api, ADMIN, () => {});
-  const admin = new ApiClient(edge.app);
-  await admin.login(ADMIN.username, ADMIN.password);
+  const admin = await loggedInAdmin(edge);
   const member = (await admin.post("/member", { member: { name: "M" } })).body.response
     .id as number;
   const advertiser = (
