@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { ensureAdmin } from "./api/objects/users.js";
 import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
+import { guardedCreateServer } from "./node/guarded-server.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
 import { answerUnparsableWithGif } from "./node/unparsable-requests.js";
@@ -33,7 +34,12 @@ await ensureAdmin(
   (line) => console.log(line),
 );
 const server = serve(
-  { fetch: runtime.app.fetch, port: config.port, hostname: config.host },
+  {
+    fetch: runtime.app.fetch,
+    port: config.port,
+    hostname: config.host,
+    createServer: guardedCreateServer(log),
+  },
   (info) => {
     log({
       level: "info",

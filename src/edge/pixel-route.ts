@@ -55,23 +55,26 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
     other: optedOut ? null : query.other,
     value: query.value,
   };
+  // HEAD answers as GET does (a link checker, a prefetching proxy) but is not a fire.
+  const recording = c.req.method === "GET";
   const fires = deps.fires(c);
   const pixels = deps.storage(c).pixels;
   const cached = query.pixel ? pixels.peek?.(query.pixel) : null;
   if (cached !== undefined) {
-    fires.record(fire, cached);
+    if (recording) fires.record(fire, cached);
     return answer(query, cached, identity.setCookie);
   }
   const config = query.pixel ? pixels.get(query.pixel) : Promise.resolve(null);
   // The fire is recorded once the config arrives, however long after the answer that is; when
   // it cannot be read (Redis away), the fire is kept with the reference to read it later.
-  deps.background(
-    c,
-    config.then(
-      (pixel) => fires.record(fire, pixel),
-      () => fires.recordUnresolved(fire, query.pixel),
-    ),
-  );
+  if (recording)
+    deps.background(
+      c,
+      config.then(
+        (pixel) => fires.record(fire, pixel),
+        () => fires.recordUnresolved(fire, query.pixel),
+      ),
+    );
   return withTimeout(config, deps.settings.storageTimeoutMs, null).then((pixel) =>
     answer(query, pixel, identity.setCookie),
   );

@@ -1,3 +1,5 @@
+import { isVisibleAscii } from "../pixels/http-url.js";
+
 /** The 43-byte transparent 1×1 GIF every image beacon answers with. */
 export const TRANSPARENT_GIF = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="),
@@ -42,6 +44,11 @@ export function scriptResponse(script: string, cookie: string | null = null): Re
   });
 }
 
+/**
+ * A 302 to `location`; the GIF instead when the value could not be a valid header (the last
+ * gate: stored URLs are serialised on the way in, and again when the edge loads them).
+ */
 export function redirectResponse(location: string, cookie: string | null = null): Response {
+  if (!isVisibleAscii(location) || location === "") return gifResponse(cookie);
   return new Response(null, { status: 302, headers: headers({ Location: location }, cookie) });
 }

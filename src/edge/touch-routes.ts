@@ -21,7 +21,8 @@ async function isTrusted(c: Context, deps: AppDeps, url: URL): Promise<boolean> 
 }
 
 function recordTouch(c: Context, deps: AppDeps, touch: Touch | null): void {
-  if (touch && touch.user_id !== OPTED_OUT) deps.fires(c).touch(touch);
+  // HEAD answers as GET does but records nothing (SPEC 14).
+  if (touch && touch.user_id !== OPTED_OUT && c.req.method === "GET") deps.fires(c).touch(touch);
 }
 
 /**

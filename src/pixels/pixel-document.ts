@@ -1,5 +1,6 @@
 import type { PixelRules } from "../attribution/types.js";
 import type { AdvertiserDocument } from "../objects/documents.js";
+import { safePiggybacks } from "./http-url.js";
 
 export interface PiggybackPixel {
   pixel_type: "img" | "js";
@@ -52,9 +53,25 @@ export function toEdgePixel(
     post_view_value: pixel.post_view_value,
     post_click_value: pixel.post_click_value,
     line_items: (pixel.line_items ?? []).map(({ id, state }) => ({ id, state })),
-    piggyback_pixels: pixel.piggyback_pixels ?? [],
-    redirect_domains: advertiser?.redirect_domains ?? [],
+    piggyback_pixels: safePiggybacks(pixel.piggyback_pixels),
+    redirect_domains: safeDomains(advertiser?.redirect_domains),
   };
+}
+
+/**
+ * An edge config read back from a replica (Workers KV) with its URLs and domains made safe the
+ * same way, since a value written by an older version or by hand may hold anything.
+ */
+export function safeEdgePixel(stored: EdgePixel): EdgePixel {
+  return {
+    ...stored,
+    piggyback_pixels: safePiggybacks(stored.piggyback_pixels),
+    redirect_domains: safeDomains(stored.redirect_domains),
+  };
+}
+
+function safeDomains(stored: unknown): string[] {
+  return Array.isArray(stored) ? stored.filter((d): d is string => typeof d === "string") : [];
 }
 
 /** How a fire names its pixel: `?id=` or `?code=&member=`. */

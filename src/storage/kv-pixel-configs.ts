@@ -1,5 +1,5 @@
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
-import { pixelRefKey } from "../pixels/pixel-document.js";
+import { pixelRefKey, safeEdgePixel } from "../pixels/pixel-document.js";
 import type { PixelConfigSource } from "./ports.js";
 
 /** The part of a Workers KV namespace the edge uses. */
@@ -28,7 +28,7 @@ export class KvPixelConfigs implements PixelConfigSource {
   async get(ref: PixelRef): Promise<EdgePixel | null> {
     const key = kvPixelKey(ref);
     const cached = (await this.kv.get(key, "json")) as EdgePixel | null;
-    if (cached) return cached;
+    if (cached && typeof cached === "object") return safeEdgePixel(cached);
     const pixel = await this.fallback.get(ref);
     if (pixel) this.defer(this.kv.put(key, JSON.stringify(pixel)));
     return pixel;

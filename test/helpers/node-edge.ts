@@ -5,6 +5,7 @@ import type { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { readConfig } from "../../src/config.js";
 import type { Logger } from "../../src/deps.js";
+import { guardedCreateServer } from "../../src/node/guarded-server.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
 import type { Spool } from "../../src/spool/spool.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
@@ -51,7 +52,7 @@ export async function startNodeEdge(
  */
 export function useNodeEdge(
   clock?: () => number,
-  options: { resetBeforeEach: boolean } = { resetBeforeEach: true },
+  options: { resetBeforeEach?: boolean; env?: Record<string, string> } = {},
 ): {
   readonly redis: TestRedis;
   readonly edge: Awaited<ReturnType<typeof startNodeEdge>>;
@@ -60,14 +61,14 @@ export function useNodeEdge(
   let edge: Awaited<ReturnType<typeof startNodeEdge>> | undefined;
   beforeAll(async () => {
     redis = await startTestRedis();
-    edge = await startNodeEdge(redis.url, {}, clock);
+    edge = await startNodeEdge(redis.url, options.env, clock);
   });
   afterAll(async () => {
     await edge?.close();
     await redis?.stop();
   });
   beforeEach(async () => {
-    if (!options.resetBeforeEach) return;
+    if (options.resetBeforeEach === false) return;
     await edge?.drain(); // no write of an earlier test may land after the reset
     await redis?.reset();
   });
@@ -86,10 +87,19 @@ export function useNodeEdge(
 /** Serves an app on a free loopback port, as src/server.ts serves it. */
 export async function serveOnLoopback(
   app: Hono,
+  log: Logger = () => {},
 ): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
   let server: ReturnType<typeof serve> | undefined;
   await new Promise<void>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve());
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: 0,
+        hostname: "127.0.0.1",
+        createServer: guardedCreateServer(log),
+      },
+      () => resolve(),
+    );
   });
   const http = server as Server;
   return {

@@ -148,3 +148,33 @@ describe("a server stopped with SIGTERM under load", () => {
     expect(fires).toHaveLength(answered);
   }, 60_000);
 });
+
+describe("a server whose pixel holds a raw Unicode piggyback URL (stored before SPEC 14)", () => {
+  it("redirects to the percent-encoded URL, cached or not, and stays up", async () => {
+    const port = await freePort();
+    const redis = await startTestRedis();
+    redises.push(redis);
+    const writer = new RedisPixelWriter(redis.client);
+    await writer.putAdvertiser(advertiserDocument());
+    await writer.putPixel(
+      pixelDocument({
+        piggyback_pixels: [{ pixel_type: "img", url: "https://t.example/p?q=привет" }],
+      }),
+    );
+    const server = await startServer(redis.url, port);
+    for (const method of ["GET", "GET", "HEAD", "GET"]) {
+      const response = await fetch(`http://127.0.0.1:${port}/px?id=37&t=2`, {
+        method,
+        redirect: "manual",
+      });
+      await response.arrayBuffer();
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(
+        "https://t.example/p?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82",
+      );
+    }
+    expect(server.child.exitCode).toBeNull();
+    server.child.kill("SIGTERM");
+    expect(await new Promise((resolve) => server.child.once("exit", resolve))).toBe(0);
+  }, 30_000);
+});

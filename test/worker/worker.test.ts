@@ -196,6 +196,27 @@ describe("the Worker bundle in Miniflare", () => {
     expect(response.headers.get("location")).toBe("https://kv-only.example/p.gif");
   });
 
+  it("sends a raw Unicode piggyback URL found in KV percent-encoded, GET and HEAD", async () => {
+    const kv = await mf.getKVNamespace("PIXELS");
+    const fromRedis = await new RedisPixelConfigs(redis.client).get({ id: 37 });
+    const piggyback = { pixel_type: "img", url: 'https://kv.example/p?q=привет"<>' };
+    await kv.put(
+      kvPixelKey({ id: 37 }),
+      JSON.stringify({ ...fromRedis, piggyback_pixels: [piggyback] }),
+    );
+    for (const method of ["GET", "HEAD"]) {
+      const response = await mf.dispatchFetch("https://px.example/px?id=37&t=2", {
+        method,
+        redirect: "manual",
+      });
+      await response.arrayBuffer();
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(
+        "https://kv.example/p?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82%22%3C%3E",
+      );
+    }
+  });
+
   it("serves the tag loader, revalidated by its ETag", async () => {
     const tag = await mf.dispatchFetch("https://px.example/tag.js");
     expect(tag.status).toBe(200);

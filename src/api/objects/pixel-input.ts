@@ -4,18 +4,18 @@ import {
   MAX_POST_CLICK_MINS,
   MAX_POST_VIEW_MINS,
 } from "../../attribution/limits.js";
+import { serializeHttpUrl } from "../../pixels/http-url.js";
 
+/**
+ * An absolute http(s) URL, stored as its WHATWG serialisation (SPEC 14: Unicode, controls and
+ * quotes percent-encoded), which is what the 255-character bound applies to.
+ */
 const httpUrl = z
   .string()
-  .max(255, "must be at most 255 characters")
-  .refine((text) => {
-    try {
-      const url = new URL(text);
-      return url.protocol === "http:" || url.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http or https URL");
+  .max(2048, "must be at most 255 characters")
+  .refine((text) => serializeHttpUrl(text) !== null, "must be an absolute http or https URL")
+  .overwrite((text) => serializeHttpUrl(text) ?? text)
+  .max(255, "must be at most 255 characters once percent-encoded");
 
 const Piggyback = z.object({ pixel_type: z.enum(["img", "js"]), url: httpUrl }).strict();
 
