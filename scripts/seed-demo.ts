@@ -1,13 +1,14 @@
 // `npm run seed-demo`: creates a demo member, advertiser, line item, campaign and pixel in the
 // service's Redis (once; a second run reuses them) and prints a tag and beacons to try.
-// `npm run seed-demo -- --show [pixel id]` prints a pixel's fire log and conversions (the
-// demo pixel's by default).
+// `npm run seed-demo -- --show [pixel id]` prints a pixel's fire log and conversions from the
+// event store (the demo pixel's by default): DATABASE_URL's, or the embedded one while the
+// service that holds it is stopped.
 import { readConfig } from "../src/config.js";
 import { formatTimestamp } from "../src/conversions/timestamps.js";
 import { openRedisOrExit } from "../src/node/open-redis.js";
+import { openStore } from "../src/node/open-store.js";
 import { signUrl } from "../src/signing/url-signature.js";
 import { keys } from "../src/storage/keys.js";
-import { RedisFireLog } from "../src/storage/redis/redis-fire-log.js";
 import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
 import { sharedSigningSecret } from "../src/storage/redis/signing-secret.js";
 
@@ -111,18 +112,38 @@ async function findDemo() {
   return null;
 }
 
+/** Prints a pixel's fire log and conversions, read from the event store the service writes. */
+async function showLogs(pixelId: number): Promise<void> {
+  const log = await openStore(config, () => {}, Date.now).catch((error: Error) => {
+    // The embedded store belongs to one process: the running service holds it.
+    console.error(
+      `${error.message}\nWith the service running, the same conversions are at ${base}/conversion?pixel_id=${pixelId} (signed in).`,
+    );
+    process.exit(1);
+  });
+  try {
+    const ready = await Promise.race([
+      log.ready.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000)),
+    ]);
+    if (!ready) throw new Error(`the event store at ${log.endpoint} does not answer`);
+    console.log(`Fires of pixel ${pixelId}, oldest first:`);
+    for (const f of await log.fires(pixelId))
+      console.log(`  ${formatTimestamp(f.ts)} user ${f.user_id}: ${f.reason}`);
+    console.log("Conversions, newest first:");
+    for (const c of await log.conversions(pixelId)) console.log(`  ${JSON.stringify(c)}`);
+  } finally {
+    await log.close();
+  }
+}
+
 try {
   const existing = await findDemo();
   const demo = existing ?? (await createDemo());
   const show = process.argv.indexOf("--show");
   if (show !== -1) {
     const pixelId = Number(process.argv[show + 1] ?? demo.pixelId) || demo.pixelId;
-    const log = new RedisFireLog(redis);
-    console.log(`Fires of pixel ${pixelId}, oldest first:`);
-    for (const f of await log.fires(pixelId))
-      console.log(`  ${formatTimestamp(f.ts)} user ${f.user_id}: ${f.reason}`);
-    console.log("Conversions, newest first:");
-    for (const c of await log.conversions(pixelId)) console.log(`  ${JSON.stringify(c)}`);
+    await showLogs(pixelId);
   } else {
     const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
     const q = `adv=${demo.advertiserId}&li=${demo.lineItemId}&cp=${demo.campaignId}&cr=1`;

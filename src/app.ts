@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, notFound, syntaxError } from "./api/api-error.js";
+import { notFound, syntaxError } from "./api/api-error.js";
 import { errorResponse, toApiError } from "./api/envelope.js";
 import type { AppDeps } from "./deps.js";
 import { mountOptOutRoute } from "./edge/optout-route.js";
@@ -36,9 +36,10 @@ export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
       return errorResponse(c, syntaxError("body", "is too large"));
     if (error instanceof HTTPException && error.status < 500)
       return errorResponse(c, syntaxError("body", error.message));
-    if (!(error instanceof ApiError))
+    const answer = toApiError(error);
+    if (answer.kind === "SYSTEM")
       deps.log({ level: "error", route: c.req.path, error: String(error) });
-    return errorResponse(c, toApiError(error));
+    return errorResponse(c, answer);
   });
   return app;
 }

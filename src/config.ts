@@ -16,8 +16,11 @@ export interface Config {
   /** The file that keeps accepted fires and touches while Redis is away, and its bound. */
   spoolPath: string;
   spoolMaxBytes: number;
-  /** How long the logs, the report counters and the conversion stream keep what they hold. */
-  retention: { logDays: number; statsDays: number; streamMaxLen: number };
+  /** The event store (SPEC 10): a PostgreSQL URL, else the embedded PGlite in this folder. */
+  databaseUrl: string | null;
+  localStoreDir: string;
+  /** How long the event store keeps fires and conversions, and the report aggregates. */
+  retention: { logDays: number; statsDays: number };
   rateLimitRead: number;
   rateLimitWrite: number;
   adminUsername: string | null;
@@ -74,10 +77,11 @@ export function readConfig(env: Env): Config {
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
     spoolPath: env.SPOOL_PATH || ".data/spool.jsonl",
     spoolMaxBytes: integer(env, "SPOOL_MAX_BYTES", 64 * 1024 * 1024, 1024, 1024 ** 4),
+    databaseUrl: env.DATABASE_URL || null,
+    localStoreDir: env.LOCAL_STORE_DIR || ".data/pglite",
     retention: {
       logDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
       statsDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
-      streamMaxLen: integer(env, "CONVERSION_STREAM_MAXLEN", 1_000_000, 1, 1_000_000_000),
     },
     rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),

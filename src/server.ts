@@ -6,6 +6,7 @@ import { jsonLogger } from "./deps.js";
 import { guardedCreateServer } from "./node/guarded-server.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
+import { openStore } from "./node/open-store.js";
 import { answerUnparsableWithGif } from "./node/unparsable-requests.js";
 import { FileSpool } from "./spool/file-spool.js";
 import { CloudflareKvWriter } from "./storage/cloudflare-kv-writer.js";
@@ -27,7 +28,11 @@ const spool = await FileSpool.open({
   console.error(error.message);
   process.exit(1);
 });
-const runtime = await createNodeRuntime(config, redis, log, Date.now, kv, spool);
+const store = await openStore(config, log, Date.now).catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
+const runtime = await createNodeRuntime(config, redis, store, log, { kv, spool });
 await ensureAdmin(
   runtime.api,
   { username: config.adminUsername, password: config.adminPassword },
@@ -45,6 +50,7 @@ const server = serve(
       level: "info",
       msg: `listening on http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${info.port}`,
       redis: opened.source,
+      store: store.endpoint,
     });
     if (opened.privateServer)
       log({
@@ -74,6 +80,7 @@ async function stop(signal: string): Promise<void> {
   clearTimeout(timer);
   await runtime.close();
   await spool.close();
+  await store.close();
   await opened.close();
   process.exit(0);
 }

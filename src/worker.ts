@@ -12,16 +12,16 @@ import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-confi
 import type { EdgeStorage, PixelConfigSource } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
 import { RedisAttributionStore } from "./storage/redis/redis-attribution.js";
-import { RedisFireLog } from "./storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "./storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "./storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "./storage/redis/signing-secret.js";
 import { ShardSink, type WriterNamespace, writeToShard } from "./worker/shard-sink.js";
+import { missingStore, type StoreBindings, workerStore } from "./worker/worker-store.js";
 import { WriterBatches } from "./worker/writer-batches.js";
 
 // The Workers entry: builds per-request dependencies from the bindings and serves the app.
 
-export interface WorkerEnv {
+export interface WorkerEnv extends StoreBindings {
   /** Pixel configs, a read replica the management API writes through to. */
   PIXELS: KeyValueNamespace;
   REDIS_URL: string;
@@ -31,7 +31,6 @@ export interface WorkerEnv {
   EDGE_STORAGE_TIMEOUT_MS?: string;
   LOG_RETENTION_DAYS?: string;
   STATS_RETENTION_DAYS?: string;
-  CONVERSION_STREAM_MAXLEN?: string;
   /** How long an isolate reuses a pixel config it read (0: read KV every time). */
   PIXEL_CACHE_TTL_MS?: string;
   /** The spool: a Cloudflare Queue this Worker also consumes (wrangler.toml). */
@@ -65,6 +64,7 @@ class RequestScope {
   readonly fires: FireSink & { drain(): Promise<void> };
   readonly storage: EdgeStorage;
   private client: RedisClient | null = null;
+  private closeStore: (() => Promise<void>) | null = null;
 
   constructor(readonly env: WorkerEnv) {
     const config = settings(env);
@@ -73,11 +73,15 @@ class RequestScope {
     };
     let stores: Omit<EdgeStorage, "pixels"> | null = null;
     const redisStores = () => {
-      stores ??= {
-        touches: new RedisTouchStore(this.redis),
-        attribution: new RedisAttributionStore(this.redis),
-        fireLog: new RedisFireLog(this.redis, config.retention),
-      };
+      if (!stores) {
+        const opened = workerStore(env, config);
+        this.closeStore = opened ? () => opened.sql.close() : null;
+        stores = {
+          touches: new RedisTouchStore(this.redis),
+          attribution: new RedisAttributionStore(this.redis),
+          fireLog: opened?.store ?? missingStore,
+        };
+      }
       return stores;
     };
     this.storage = {
@@ -120,6 +124,7 @@ class RequestScope {
     await this.tasks.drain();
     await this.fires.drain();
     if (this.client) await closeRedis(this.client);
+    await this.closeStore?.();
   }
 }
 

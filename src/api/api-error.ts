@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   INTEGRITY: 409,
   RATE_EXCEEDED: 429,
   SYSTEM: 500,
+  /** SYSTEM too, for a dependency that is away: answered 503 with Retry-After (SPEC 13). */
+  UNAVAILABLE: 503,
 } as const;
 
 export type ErrorKind = keyof typeof ERROR_STATUS;
@@ -35,3 +37,5 @@ export const noAuth = (why = "Authentication failed: log in with POST /auth") =>
   new ApiError("NOAUTH", why);
 export const unauthorized = (why: string) => new ApiError("UNAUTH", why);
 export const integrity = (why: string) => new ApiError("INTEGRITY", why);
+export const unavailable = (why: string) =>
+  new ApiError("UNAVAILABLE", `Service unavailable: ${why}; try again shortly`, undefined, 5);

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { ApiError, ERROR_STATUS } from "./api-error.js";
+import { DependencyDown, isDependencyDown } from "../storage/dependency-down.js";
+import { ApiError, ERROR_STATUS, unavailable } from "./api-error.js";
 
 export const API_VERSION = "1.18.651";
 
@@ -56,7 +57,8 @@ export function errorResponse(c: Context, error: ApiError): Response {
     {
       response: {
         status: "error",
-        error_id: error.kind === "RATE_EXCEEDED" ? "SYSTEM" : error.kind,
+        error_id:
+          error.kind === "RATE_EXCEEDED" || error.kind === "UNAVAILABLE" ? "SYSTEM" : error.kind,
         error: error.message,
         error_description: error.field ? `field: ${error.field}` : null,
         error_code: error.kind === "RATE_EXCEEDED" ? "RATE_EXCEEDED" : null,
@@ -67,7 +69,13 @@ export function errorResponse(c: Context, error: ApiError): Response {
   );
 }
 
-/** Anything that is not an ApiError becomes a generic SYSTEM error (and is logged). */
+/**
+ * Anything that is not an ApiError becomes a generic SYSTEM error (and is logged), or a 503
+ * when a dependency is away.
+ */
 export function toApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError("SYSTEM", "Internal error");
+  if (error instanceof ApiError) return error;
+  if (isDependencyDown(error))
+    return unavailable(error instanceof DependencyDown ? error.dependency : "a storage backend");
+  return new ApiError("SYSTEM", "Internal error");
 }

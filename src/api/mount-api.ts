@@ -16,6 +16,7 @@ import { mountMemberRoutes } from "./objects/member-routes.js";
 import { mountPixelRoutes } from "./objects/pixel-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
 import { type RateLimits, rateLimit } from "./rate-limit.js";
+import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
 import { mountUi } from "./ui/ui-route.js";
@@ -34,6 +35,7 @@ const PROTECTED = [
   "/pixel",
   "/events",
   "/conversion",
+  "/conversion-feed",
   "/report",
 ];
 
@@ -65,6 +67,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountEventsRoute(api, deps);
   mountPixelRoutes(api, deps);
   mountConversionRoute(api, deps);
+  mountConversionFeedRoute(api, deps);
   mountPixelReportRoute(api, deps);
 
   api.doc("/openapi.json", {

@@ -5,7 +5,7 @@ import { countFires, type Spool, type SpoolRecord } from "../spool/spool.js";
 import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
 import type { BatchId } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
-import { type FireToRecord, recordFires } from "./record-fires.js";
+import { type FireToRecord, recordFires, StoreWriteFailed } from "./record-fires.js";
 
 /** Runs `work` once the current I/O phase is over (Node), or on the next turn elsewhere. */
 const nextTurn: (work: () => void) => void =
@@ -184,7 +184,14 @@ export class FireQueue implements FireSink {
     this.track(
       recordFires(this.storage, fires, numberAsSent).then(
         () => undefined,
-        (error) => this.toSpool({ kind: "fires", batch: sent ?? this.nextBatch(), fires }, error),
+        (error) =>
+          this.toSpool(
+            // Redis decided and the store did not take it: keep the decisions, not the fires.
+            error instanceof StoreWriteFailed
+              ? { kind: "decided", batch: error.batch, entries: error.entries }
+              : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
+            error instanceof StoreWriteFailed ? error.reason : error,
+          ),
       ),
       () => {
         this.firesSending -= 1;
@@ -216,15 +223,28 @@ export class FireQueue implements FireSink {
       });
       return;
     }
-    if (error !== undefined)
-      this.log({
-        level: "warn",
-        msg: "redis failed, spooling",
-        fires,
-        touches,
-        error: String(error),
-      });
+    if (error !== undefined) this.logSpooling(record, fires, touches, error);
     this.startReplay();
+  }
+
+  /** One line per failing dependency per second at most, with what it held back meanwhile. */
+  private spoolNotice = { at: 0, fires: 0, touches: 0, batches: 0 };
+  private logSpooling(record: SpoolRecord, fires: number, touches: number, error: unknown): void {
+    const notice = this.spoolNotice;
+    notice.fires += fires;
+    notice.touches += touches;
+    notice.batches += 1;
+    const now = Date.now();
+    if (now - notice.at < 1000) return;
+    this.log({
+      level: "warn",
+      msg: record.kind === "decided" ? "store failed, spooling" : "write failed, spooling",
+      fires: notice.fires,
+      touches: notice.touches,
+      batches: notice.batches,
+      error: String(error),
+    });
+    this.spoolNotice = { at: now, fires: 0, touches: 0, batches: 0 };
   }
 
   private startReplay(): void {
@@ -251,7 +271,17 @@ export class FireQueue implements FireSink {
         spool.remove(record);
         replayed += countFires(record);
         wait = RETRY_MIN_MS;
-      } catch {
+      } catch (error) {
+        // Redis decided these fires and the store refused them: from now on the record is
+        // the decisions (same batch number, same place in the spool), never decided again.
+        if (error instanceof StoreWriteFailed && record.kind === "fires") {
+          const decided: SpoolRecord = {
+            kind: "decided",
+            batch: record.batch,
+            entries: error.entries,
+          };
+          if (spool.add(decided)) spool.remove(record);
+        }
         await new Promise((resolve) => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, RETRY_MAX_MS);
       }

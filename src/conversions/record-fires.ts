@@ -11,9 +11,24 @@ export interface FireToRecord {
 }
 
 /**
- * Attributes and records a batch of fires, in order: one call to the attribution store for
- * the fires whose history can matter (known users on eligible pixels) and one to the fire log.
- * The same batch (same id, same fires) recorded again changes nothing.
+ * The store did not take a batch that Redis had decided: what to keep (in the spool) so that
+ * it is written later exactly as decided, never decided again.
+ */
+export class StoreWriteFailed extends Error {
+  constructor(
+    readonly entries: FireLogEntry[],
+    readonly batch: BatchId,
+    readonly reason: unknown,
+  ) {
+    super(`store write failed: ${String((reason as Error)?.message ?? reason)}`);
+  }
+}
+
+/**
+ * Attributes and records a batch of fires, in order: one call to the attribution store (Redis)
+ * for the fires whose history can matter (known users on eligible pixels), then one to the
+ * event store. The same batch (same id, same fires) recorded again changes nothing. When the
+ * event store fails after Redis decided, it throws StoreWriteFailed with the decided entries.
  */
 export async function recordFires(
   storage: { attribution: AttributionStore; fireLog: FireLog },
@@ -39,6 +54,11 @@ export async function recordFires(
       revenue: decision?.counted ? decision.revenue : null,
     };
   });
-  await storage.fireLog.append(entries, batchId());
+  const id = batchId();
+  try {
+    await storage.fireLog.append(entries, id);
+  } catch (error) {
+    throw new StoreWriteFailed(entries, id, error);
+  }
   return entries.map((e) => e.fire);
 }

@@ -12,10 +12,9 @@ import type { Spool } from "../spool/spool.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
-import type { EdgeStorage } from "../storage/ports.js";
+import type { EdgeStorage, FireLog, FireLogReader } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
-import { RedisFireLog } from "../storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
@@ -40,11 +39,23 @@ async function redisAnswers(redis: RedisClient): Promise<string> {
   return Promise.race([ping, timeout]);
 }
 
+/** The event store as the runtime needs it (src/node/open-store.ts opens one). */
+export type EventStore = FireLog & FireLogReader & { status(): Promise<string> };
+
+export interface NodeRuntimeOptions {
+  clock?: () => number;
+  /** Workers KV the API writes pixel configs through to, when a Worker edge is deployed. */
+  kv?: KeyValueNamespace | null;
+  /** Where accepted writes wait while Redis or the store is away (src/server.ts opens a FileSpool). */
+  spool?: Spool | null;
+}
+
 export interface NodeRuntime {
   app: Hono;
   api: ApiDeps;
   storage: EdgeStorage;
-  fireLog: RedisFireLog;
+  /** The event store: what the edge writes and the API reads. */
+  fireLog: EventStore;
   pixelCache: CachedPixelConfigs;
   tasks: BackgroundTasks;
   fires: FireQueue;
@@ -61,13 +72,13 @@ export interface NodeRuntime {
 export async function createNodeRuntime(
   config: Config,
   redis: RedisClient,
+  fireLog: EventStore,
   log: Logger,
-  clock: () => number = Date.now,
-  /** Workers KV the API writes pixel configs through to, when a Worker edge is deployed. */
-  kv: KeyValueNamespace | null = null,
-  /** Where accepted writes wait while Redis is away (src/server.ts opens a FileSpool). */
-  spool: Spool | null = null,
+  options: NodeRuntimeOptions = {},
 ): Promise<NodeRuntime> {
+  const clock = options.clock ?? Date.now;
+  const kv = options.kv ?? null;
+  const spool = options.spool ?? null;
   const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
     ttlMs: config.pixelCacheTtlMs,
@@ -80,7 +91,6 @@ export async function createNodeRuntime(
   });
   await subscriber.subscribe(PIXEL_CHANGES_CHANNEL);
 
-  const fireLog = new RedisFireLog(redis, config.retention);
   const storage: EdgeStorage = {
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
@@ -123,6 +133,7 @@ export async function createNodeRuntime(
       log,
       readiness: async () => ({
         redis: await redisAnswers(redis),
+        store: await fireLog.status(),
         spool: !spool
           ? "ok"
           : spool.full

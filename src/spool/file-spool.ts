@@ -4,6 +4,8 @@ import type { Logger } from "../deps.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
 import { lockSpool } from "./spool-lock.js";
 
+const batchKey = (record: SpoolRecord) => `${record.batch.writer}:${record.batch.seq}`;
+
 export interface FileSpoolOptions {
   path: string;
   /** The file never grows past this; records that would not fit are refused. */
@@ -64,14 +66,21 @@ export class FileSpool implements Spool {
         (writers.get(x.record.batch.writer) ?? 0) - (writers.get(y.record.batch.writer) ?? 0) ||
         x.record.batch.seq - y.record.batch.seq,
     );
-    spool.records = found;
+    // A record Redis decided and the store refused was spooled again as its decisions: those
+    // are what stands for that batch (its fires must not be decided a second time).
+    const decided = new Set(
+      found.filter((f) => f.record.kind === "decided").map((f) => batchKey(f.record)),
+    );
+    spool.records = found.filter(
+      (f) => f.record.kind !== "fires" || !decided.has(batchKey(f.record)),
+    );
     spool.totalBytes = text.length === 0 ? 0 : Buffer.byteLength(text);
-    if (found.length > 0)
+    if (spool.records.length > 0)
       options.log({
         level: "warn",
         msg: "spool found",
-        records: found.length,
-        fires: found.reduce((n, r) => n + countFires(r.record), 0),
+        records: spool.records.length,
+        fires: spool.records.reduce((n, r) => n + countFires(r.record), 0),
       });
     return spool;
   }

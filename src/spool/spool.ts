@@ -1,5 +1,5 @@
 import type { Touch } from "../attribution/types.js";
-import type { AcceptedFire } from "../conversions/log-rows.js";
+import type { AcceptedFire, FireLogEntry } from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import type { BatchId } from "../storage/ports.js";
 
@@ -12,13 +12,15 @@ export interface SpooledFire {
 }
 
 /**
- * What the edge accepted and could not write to Redis, in the order it was numbered: fires to
- * attribute and log, or touches to record. Replaying a record twice changes nothing (the
- * attribution script remembers counted fires, the fire log each writer's newest batch, and a
- * touch is stored once), so a record is removed only after Redis took it.
+ * What the edge accepted and could not write, in the order it was numbered: fires to attribute
+ * and log, fires Redis has decided that the event store has not taken yet (`decided`: written
+ * as decided, never decided again), or touches to record. Replaying a record twice changes
+ * nothing (the attribution script remembers counted fires, the event store each batch it took,
+ * and a touch is stored once), so a record is removed only after it was taken.
  */
 export type SpoolRecord =
   | { kind: "fires"; batch: BatchId; fires: SpooledFire[] }
+  | { kind: "decided"; batch: BatchId; entries: FireLogEntry[] }
   | { kind: "touches"; batch: BatchId; touches: Touch[] };
 
 /** Where accepted writes wait while Redis is away (a file on Node). */
@@ -38,4 +40,8 @@ export interface Spool {
 }
 
 export const countFires = (record: SpoolRecord): number =>
-  record.kind === "fires" ? record.fires.length : 0;
+  record.kind === "fires"
+    ? record.fires.length
+    : record.kind === "decided"
+      ? record.entries.length
+      : 0;

@@ -11,13 +11,19 @@ export interface SpoolStorage {
 }
 
 /**
- * Writes one spooled record to Redis: its fires attributed (with their original times) and
- * logged under the record's batch number, or its touches. Idempotent: a record written twice
- * is taken once. A fire whose pixel config was not read when it was accepted reads it now.
+ * Writes one spooled record: its fires attributed in Redis (with their original times) and
+ * stored under the record's batch number, its decided fires stored, or its touches recorded.
+ * Idempotent: a record written twice is taken once. A fire whose pixel config was not read
+ * when it was accepted reads it now. Throws StoreWriteFailed when Redis decided and the store
+ * then failed: the caller keeps the decided record instead.
  */
 export async function writeSpooled(storage: SpoolStorage, record: SpoolRecord): Promise<void> {
   if (record.kind === "touches") {
     await storage.touches.record(record.touches);
+    return;
+  }
+  if (record.kind === "decided") {
+    await storage.fireLog.append(record.entries, record.batch);
     return;
   }
   const fires: FireToRecord[] = [];

@@ -20,20 +20,11 @@ export const keys = {
   sequence: (type: string) => `seq:${type}`,
 
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
-  lastConversion: (userId: string, pixelId: number) => `{u:${userId}}:last-conv:${pixelId}`,
-  orderIds: (userId: string, pixelId: number) => `{u:${userId}}:orders:${pixelId}`,
-  /** The user's counted fires on a pixel, so that deciding one again answers the same. */
-  countedFires: (userId: string, pixelId: number) => `{u:${userId}}:counted:${pixelId}`,
-
-  fireLog: (pixelId: number | "unknown") => `{px:${pixelId}}:fires`,
-  conversionLog: (pixelId: number | "unknown") => `{px:${pixelId}}:conversions`,
-  hourlyStats: (pixelId: number | "unknown", hour: number) => `{px:${pixelId}}:stats:${hour}`,
-  /** The newest batch number of a writer (an edge process) that a pixel's logs took. */
-  appliedBatch: (pixelId: number | "unknown", writer: string) =>
-    `{px:${pixelId}}:applied:${writer}`,
-  /** Every counted conversion, for other systems to consume (docs/storage.md). */
-  conversionStream: "{conversions}:stream",
-  streamAppliedBatch: (writer: string) => `{conversions}:applied:${writer}`,
+  /**
+   * A user's repeat state on a pixel, one sorted set: the last counted conversion, the order
+   * ids counted, and the counted fires (so that deciding one again answers the same).
+   */
+  repeatState: (userId: string, pixelId: number) => `{u:${userId}}:r:${pixelId}`,
 
   signingSecret: "config:signing-secret",
 

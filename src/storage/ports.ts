@@ -36,10 +36,13 @@ export interface BatchId {
   seq: number;
 }
 
-/** The fire log, the conversion log and the report counters. */
+/** The fire log, the conversion log and the report aggregates: the event store (SPEC 10). */
 export interface FireLog {
-  /** Appends fires; the counted ones go to the conversion log too. */
-  append(entries: readonly FireLogEntry[], batch: BatchId): Promise<void>;
+  /**
+   * Appends a batch of decided fires; the counted ones go to the conversion log too. Once per
+   * batch id: true when this call wrote it, false when it had been taken already.
+   */
+  append(entries: readonly FireLogEntry[], batch: BatchId): Promise<boolean>;
 }
 
 export interface TimeRange {
@@ -54,6 +57,15 @@ export interface TimeRange {
 export interface FireLogReader {
   fires(pixelId: number | "unknown", range?: TimeRange): Promise<FireLogRow[]>;
   conversions(pixelId: number, range?: TimeRange): Promise<ConversionRow[]>;
+  /**
+   * Counted conversions of these pixels in the order they were committed, after `cursor` (an
+   * opaque string from an earlier page; null to start from the oldest kept), at least once.
+   */
+  conversionFeed(
+    pixelIds: readonly number[],
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ conversions: ConversionRow[]; cursor: string }>;
   /** Report counts per quarter hour that saw a fire, for quarters starting in [from, to). */
   reportCounts(
     pixelId: number | "unknown",

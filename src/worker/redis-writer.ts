@@ -9,19 +9,20 @@ import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import type { EdgeStorage } from "../storage/ports.js";
 import { connectRedis } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
-import { RedisFireLog } from "../storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import type { WriterBatch } from "./shard-sink.js";
+import { missingStore, type StoreBindings, workerStore } from "./worker-store.js";
 
-export interface WriterEnv {
+export interface WriterEnv extends StoreBindings {
   REDIS_URL: string;
   SPOOL?: QueueProducer;
   [name: string]: unknown;
 }
 
 /**
- * A Durable Object that writes one shard of users' fires and touches to Redis. A Worker
+ * A Durable Object that writes one shard of users' fires and touches: decided in Redis, then
+ * stored in the event store (PostgreSQL), over connections it keeps. A Worker
  * request cannot keep a socket, so opening a Redis connection per request costs more than
  * the request itself; a Durable Object lives on between requests and keeps its connection
  * (and its pixel config cache), and the requests of one shard that arrive together share one
@@ -45,7 +46,7 @@ export class RedisWriter extends DurableObject<WriterEnv> {
       }),
       touches: new RedisTouchStore(redis),
       attribution: new RedisAttributionStore(redis),
-      fireLog: new RedisFireLog(redis, config.retention),
+      fireLog: workerStore(env, config)?.store ?? missingStore,
     };
     this.fires = new FireQueue(
       this.storage,

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../src/storage/keys.js";
 import type { ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
 import { useNodeEdge } from "../helpers/node-edge.js";
@@ -346,10 +345,50 @@ describe("GET /conversion", () => {
     expect((await w.b.get(`/conversion?pixel_id=${w.p1}`)).status).toBe(404);
   });
 
-  it("puts each counted conversion on the stream other systems consume", async () => {
-    const entries = await fixture.redis.client.xrange(keys.conversionStream, "-", "+");
-    const rows = entries.map(([, fields]) => JSON.parse(fields[1] ?? "{}"));
+  it("exports the same rows as CSV, every column or those in fields=", async () => {
+    const csv = await w.a.get(`/conversion?advertiser_id=${w.advertiser}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const lines = String(csv.body).trimEnd().split("\r\n");
+    expect(lines[0]).toBe(
+      "id,pixel_id,advertiser_id,user_id,conversion_time,post_click_or_post_view_conv,line_item_id,campaign_id,creative_id,imp_time,order_id,external_data,post_click_or_post_view_revenue",
+    );
+    expect(lines).toHaveLength(4);
+    const narrow = await w.a.get(
+      `/conversion?advertiser_id=${w.advertiser}&format=csv&fields=order_id,user_id&sort=user_id.asc`,
+    );
+    expect(String(narrow.body)).toBe("order_id,user_id\r\nA-1,111\r\nA-2,222\r\n,444\r\n");
+    const bad = await w.a.get(`/conversion?advertiser_id=${w.advertiser}&format=xml`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.response.error).toContain("format");
+  });
+
+  it("feeds every counted conversion to other systems in commit order, a page at a time, with a cursor", async () => {
     const listed = (await w.a.get("/conversion")).body.response.conversions;
-    expect(rows.reverse()).toEqual(listed);
+    const seen: unknown[] = [];
+    let cursor = "";
+    for (let page = 0; page < 10; page++) {
+      const answer = await w.a.get(
+        `/conversion-feed?num_elements=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(answer.status).toBe(200);
+      seen.push(...answer.body.response.conversions);
+      cursor = answer.body.response.cursor;
+      if (answer.body.response.count === 0) break;
+    }
+    expect(new Set(seen.map((c) => (c as { id: string }).id)).size).toBe(seen.length);
+    expect(seen).toHaveLength(listed.length);
+    expect(new Set(seen)).toEqual(new Set(listed));
+    // Asking again with the last cursor gives nothing new; another member sees none of them.
+    expect((await w.a.get(`/conversion-feed?cursor=${cursor}`)).body.response.conversions).toEqual(
+      [],
+    );
+    const other = (await w.b.get("/conversion-feed")).body.response.conversions as Array<{
+      advertiser_id: number;
+    }>;
+    expect(other.every((c) => c.advertiser_id !== w.advertiser)).toBe(true);
+    const bad = await w.a.get("/conversion-feed?cursor=not-a-cursor");
+    expect(bad.status).toBe(400);
+    expect(bad.body.response.error).toContain("cursor");
   });
 });

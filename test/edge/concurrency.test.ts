@@ -8,11 +8,18 @@ let edges: Awaited<ReturnType<typeof startNodeEdge>>[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // Five edge instances, each with its own Redis connection, as five processes would be.
-  edges = await Promise.all(Array.from({ length: 5 }, () => startNodeEdge(redis.url)));
+  // Five edge instances, each with its own Redis and store connections, as five processes
+  // would be, writing one event store.
+  const first = await startNodeEdge(redis.url);
+  const others = await Promise.all(
+    Array.from({ length: 4 }, () => startNodeEdge(redis.url, { DATABASE_URL: first.databaseUrl })),
+  );
+  edges = [...others, first];
 });
 afterAll(async () => {
-  await Promise.all(edges.map((e) => e.close()));
+  // The last one made the database the others share: it goes last and drops it.
+  await Promise.all(edges.slice(0, -1).map((e) => e.close()));
+  await edges.at(-1)?.close();
   await redis?.stop();
 });
 

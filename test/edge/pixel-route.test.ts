@@ -235,7 +235,11 @@ describe("opting out", () => {
     expect(response.headers.get("set-cookie")).toBeNull();
     expect((await fixture.edge.fireLog.fires(37))[0]).toMatchObject({ user_id: "-1" });
 
-    const ignoring = await startNodeEdge(fixture.redis.url, { HONOR_GPC: "0" }, () => NOW);
+    const ignoring = await startNodeEdge(
+      fixture.redis.url,
+      { HONOR_GPC: "0", DATABASE_URL: fixture.edge.databaseUrl },
+      () => NOW,
+    );
     try {
       await ignoring.app.request("https://px.example/px?id=37", {
         headers: { Cookie: "uuid2=555", "Sec-GPC": "1" },

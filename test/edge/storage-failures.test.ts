@@ -101,7 +101,10 @@ describe("/healthz and /readyz", () => {
     expect((await edge.app.request("/healthz")).status).toBe(200);
     const ready = await edge.app.request("/readyz");
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ok", checks: { redis: "ok", spool: "ok" } });
+    expect(await ready.json()).toEqual({
+      status: "ok",
+      checks: { redis: "ok", store: "ok", spool: "ok" },
+    });
   });
 
   it("/readyz is 503 naming Redis when it does not answer; /healthz stays 200", async () => {

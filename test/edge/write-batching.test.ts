@@ -50,9 +50,9 @@ describe("batching of the edge's writes", () => {
     }
     await edge.drain();
 
-    // Two batches (the lone fire, then the 300), each one decision call and one log call,
-    // and one call adding the 300 counted conversions to the stream: not 300 turns' worth.
-    expect(await scriptCalls()).toBe(5);
+    // Two batches (the lone fire, then the 300), each one decision call (their logs go to
+    // the event store, not to Redis): not 300 turns' worth.
+    expect(await scriptCalls()).toBe(2);
     const fires = await edge.fireLog.fires(37);
     expect(
       fires.filter((f) => f.user_id === "998" || users.includes(Number(f.user_id))),
@@ -67,7 +67,7 @@ describe("batching of the edge's writes", () => {
     const answers = await Promise.all(Array.from({ length: 1100 }, (_, i) => fire(5000 + i)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await edge.drain();
-    // Three batches, each one decision call and one log call (nothing counted: no touches).
-    expect(await scriptCalls()).toBe(6);
+    // Three batches, each one decision call.
+    expect(await scriptCalls()).toBe(3);
   });
 });

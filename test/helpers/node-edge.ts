@@ -7,9 +7,12 @@ import { readConfig } from "../../src/config.js";
 import type { Logger } from "../../src/deps.js";
 import { guardedCreateServer } from "../../src/node/guarded-server.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
+import { type OpenedStore, openStore } from "../../src/node/open-store.js";
 import type { Spool } from "../../src/spool/spool.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
+import { createTestDatabase } from "./test-database.js";
 import { startTestRedis, type TestRedis } from "./test-redis.js";
+import { emptyStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-signing-secret";
 
@@ -21,26 +24,49 @@ export function captureLog(): Logger & { lines: Record<string, unknown>[] } {
 
 /**
  * The Node edge wired exactly as src/server.ts wires it, on a test Redis, with its own
- * connection (as a separate edge process would have).
+ * connection (as a separate edge process would have), and a test database of its own unless
+ * `env.DATABASE_URL` names one to share.
  */
 export async function startNodeEdge(
   redisUrl: string,
   env: Record<string, string> = {},
   clock?: () => number,
   options: { spool?: Spool } = {},
-): Promise<NodeRuntime & { redis: RedisClient; log: ReturnType<typeof captureLog> }> {
-  const config = readConfig({ SIGNING_SECRET: TEST_SECRET, ...env });
+): Promise<
+  NodeRuntime & {
+    redis: RedisClient;
+    log: ReturnType<typeof captureLog>;
+    store: OpenedStore;
+    /** The test database it writes: another edge given it as DATABASE_URL shares it. */
+    databaseUrl: string;
+  }
+> {
+  const database = env.DATABASE_URL ? null : await createTestDatabase();
+  const config = readConfig({
+    SIGNING_SECRET: TEST_SECRET,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
   const redis = connectRedis({ url: redisUrl });
   const log = captureLog();
   redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
-  const runtime = await createNodeRuntime(config, redis, log, clock, null, options.spool ?? null);
+  const store = await openStore(config, log, clock ?? Date.now);
+  await store.ready;
+  const runtime = await createNodeRuntime(config, redis, store, log, {
+    ...(clock ? { clock } : {}),
+    spool: options.spool ?? null,
+  });
   return {
     ...runtime,
     redis,
     log,
+    store,
+    databaseUrl: config.databaseUrl ?? "",
     async close() {
       await runtime.close();
       redis.disconnect();
+      await store.close();
+      await database?.drop();
     },
   };
 }
@@ -71,6 +97,7 @@ export function useNodeEdge(
     if (options.resetBeforeEach === false) return;
     await edge?.drain(); // no write of an earlier test may land after the reset
     await redis?.reset();
+    if (edge) await emptyStore(edge.store.sql);
   });
   return {
     get redis() {

@@ -6,25 +6,25 @@ import { FireQueue } from "../../src/conversions/fire-queue.js";
 import type { AcceptedFire } from "../../src/conversions/log-rows.js";
 import { toEdgePixel } from "../../src/pixels/pixel-document.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
-import { keys } from "../../src/storage/keys.js";
 import type { AttributionStore, FireLog } from "../../src/storage/ports.js";
 import { RedisAttributionStore } from "../../src/storage/redis/redis-attribution.js";
-import { RedisFireLog } from "../../src/storage/redis/redis-fire-log.js";
 import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
+import { useTestStore } from "../helpers/test-store.js";
 
-// The worst failure a write can have: Redis did the work and the answer never came back (a
-// timeout, a dropped connection). The edge cannot tell it from work not done, spools it, and
-// replays it; the replay must change nothing. Here the real stores do their work and then
-// the answer is thrown away, at each of the two steps.
+// The worst failure a write can have: the store did the work and the answer never came back
+// (a timeout, a dropped connection). The edge cannot tell it from work not done, spools it, and
+// replays it; the replay must change nothing. Here the real stores (Redis deciding, PostgreSQL
+// storing) do their work and then the answer is thrown away, at each of the two steps.
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const pixel = toEdgePixel(pixelDocument(), advertiserDocument());
 let redis: TestStorage;
 let dir: string;
+const store = useTestStore(() => NOW);
 function useStorage(kind: (typeof REDIS_KINDS)[number]) {
   beforeAll(async () => {
     redis = await startTestStorage(kind);
@@ -48,6 +48,8 @@ function useStorage(kind: (typeof REDIS_KINDS)[number]) {
   });
 }
 
+const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+const [A, B, C] = [id(1), id(2), id(3)];
 const fire = (id: string, user: string): AcceptedFire => ({
   id,
   ts: NOW,
@@ -78,7 +80,7 @@ async function run(step: "decide" | "append") {
   const log = captureLog();
   const spool = await FileSpool.open({ path: join(dir, "spool.jsonl"), maxBytes: 1 << 20, log });
   const attribution: AttributionStore = new RedisAttributionStore(redis.client);
-  const fireLog: FireLog = new RedisFireLog(redis.client);
+  const fireLog: FireLog = store.events;
   const queue = new FireQueue(
     {
       pixels: new RedisPixelConfigs(redis.client),
@@ -89,18 +91,18 @@ async function run(step: "decide" | "append") {
     log,
     { spool },
   );
-  queue.record(fire("a", "555"), pixel); // counted: a click a minute ago
-  queue.record(fire("b", "0"), pixel); // no cookie
-  queue.record(fire("c", "555"), pixel); // the same user again: a repeat
+  queue.record(fire(A, "555"), pixel); // counted: a click a minute ago
+  queue.record(fire(B, "0"), pixel); // no cookie
+  queue.record(fire(C, "555"), pixel); // the same user again: a repeat
   await queue.drain(true);
   await spool.close();
-  const reader = new RedisFireLog(redis.client);
+  const reader = store.events;
   return {
     log,
     fires: await reader.fires(37),
     conversions: await reader.conversions(37),
     counters: await reader.reportCounts(37, NOW - 3_600_000, NOW + 3_600_000),
-    stream: await redis.client.xlen(keys.conversionStream),
+    batches: await store.sql.query("SELECT writer, seq FROM applied_batches"),
   };
 }
 
@@ -109,15 +111,16 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
   describe.each(["decide", "append"] as const)("when the %s step's reply is lost twice", (step) => {
     it("replays from the spool and writes everything exactly once", async () => {
       const result = await run(step);
-      expect(result.log.lines.filter((l) => l.msg === "redis failed, spooling")).toHaveLength(1);
+      const spooled = step === "decide" ? "write failed, spooling" : "store failed, spooling";
+      expect(result.log.lines.filter((l) => l.msg === spooled)).toHaveLength(1);
       expect(result.fires.map((f) => [f.id, f.reason])).toEqual([
-        ["a", "counted"],
-        ["b", "unknown_user"],
-        ["c", "repeat_user"],
+        [A, "counted"],
+        [B, "unknown_user"],
+        [C, "repeat_user"],
       ]);
-      expect(result.conversions.map((c) => c.id)).toEqual(["a"]);
+      expect(result.conversions.map((c) => c.id)).toEqual([A]);
       expect(result.counters.map(([, c]) => [c.fires, c.post_click_convs])).toEqual([[3, 1]]);
-      expect(result.stream).toBe(1);
+      expect(result.batches).toHaveLength(1);
     });
   });
 });

@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudflareKvWriter } from "../../src/storage/cloudflare-kv-writer.js";
+import { useTestStore } from "../helpers/test-store.js";
 
 // Cloudflare's API cannot be reached from here: a local server stands in for it, keeping
 // values the way KV does, and records what the writer sent.
+const store = useTestStore();
 const values = new Map<string, string>();
 const seen: Array<{ method: string; url: string; auth: string | undefined }> = [];
 const server = createServer(async (req: IncomingMessage, res) => {
@@ -78,9 +80,11 @@ describe("when Workers KV cannot be written", () => {
     const node = await createNodeRuntime(
       readConfig({ SIGNING_SECRET: "s" }),
       client,
+      store.events,
       log,
-      Date.now,
-      refusing,
+      {
+        kv: refusing,
+      },
     );
     try {
       const { admin, advertiser } = await adminWithAdvertiser(node);

@@ -12,7 +12,6 @@ import { createNodeRuntime } from "../../src/node/node-runtime.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { type KeyValueNamespace, kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
 import { connectRedis } from "../../src/storage/redis/connect.js";
-import { RedisFireLog } from "../../src/storage/redis/redis-fire-log.js";
 import {
   RedisPixelConfigs,
   RedisPixelWriter,
@@ -21,8 +20,11 @@ import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { useTestStore } from "../helpers/test-store.js";
 
 const SECRET = "worker-test-secret";
+// The Worker and its writers store fires in a real PostgreSQL, over pg on workerd's sockets.
+const store = useTestStore();
 let redis: TestRedis;
 let mf: Miniflare;
 let outdir: string;
@@ -65,6 +67,7 @@ beforeAll(async () => {
     // These tests change configs between requests: no isolate cache.
     bindings: {
       REDIS_URL: redis.url,
+      DATABASE_URL: store.url,
       SIGNING_SECRET: SECRET,
       HONOR_GPC: "1",
       PIXEL_CACHE_TTL_MS: "0",
@@ -95,9 +98,9 @@ describe("the management API writes pixel configs through to the Worker's KV", (
     const node = await createNodeRuntime(
       readConfig({ SIGNING_SECRET: SECRET }),
       redisClient,
+      store.events,
       () => {},
-      Date.now,
-      kv,
+      { kv },
     );
     try {
       const { admin, advertiser, member } = await adminWithAdvertiser(node);
@@ -157,7 +160,7 @@ describe("the Worker bundle in Miniflare", () => {
     });
     expect(px.status).toBe(200);
     expect(new Uint8Array(await px.arrayBuffer()).length).toBe(43);
-    const log = new RedisFireLog(redis.client);
+    const log = store.events;
     const conversions = await eventually(
       () => log.conversions(37),
       (c) => c.length === 1,
@@ -248,7 +251,11 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
     const away = bundledWorker({
       queueProducers: { SPOOL: "px-spool" },
       queueConsumers: { "px-spool": { maxBatchTimeout: 1, maxRetries: 50 } },
-      bindings: { REDIS_URL: `redis://127.0.0.1:${port}`, SIGNING_SECRET: SECRET },
+      bindings: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        DATABASE_URL: store.url,
+        SIGNING_SECRET: SECRET,
+      },
     });
     let server: Awaited<ReturnType<typeof startRedisServer>> | null = null;
     try {
@@ -279,7 +286,7 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
             ts: firedAt - 60_000,
           },
         ]);
-        const log = new RedisFireLog(back);
+        const log = store.events;
         const conversions = await eventually(
           () => log.conversions(37),
           (c) => c.length === 1,
@@ -306,7 +313,12 @@ describe("with RedisWriter Durable Objects holding the Redis connections", () =>
   it("records touches and attributes fires through the writers, across many requests", async () => {
     const withWriters = bundledWorker({
       durableObjects: { WRITERS: "RedisWriter" },
-      bindings: { REDIS_URL: redis.url, SIGNING_SECRET: SECRET, WRITER_SHARDS: "4" },
+      bindings: {
+        REDIS_URL: redis.url,
+        DATABASE_URL: store.url,
+        SIGNING_SECRET: SECRET,
+        WRITER_SHARDS: "4",
+      },
     });
     try {
       const users = Array.from({ length: 12 }, (_, i) => String(5100 + i));
@@ -334,7 +346,7 @@ describe("with RedisWriter Durable Objects holding the Redis connections", () =>
           await px.arrayBuffer();
         }),
       );
-      const log = new RedisFireLog(redis.client);
+      const log = store.events;
       const conversions = await eventually(
         () => log.conversions(37),
         (c) => c.length === users.length,

@@ -86,6 +86,8 @@ export function listPage<T extends object>(
   query: Readonly<Record<string, string>>,
   meta: readonly FieldMeta[],
   consumed: ReadonlySet<string>,
+  /** The largest page: MAX_PAGE (100) for JSON lists; an export may take all its rows. */
+  maxPage = MAX_PAGE,
 ): ListPage<T> {
   const byName = new Map(meta.map((f) => [f.name, f]));
   const predicates = Object.entries(query)
@@ -112,8 +114,8 @@ export function listPage<T extends object>(
   }
 
   const start = nonNegativeInt("start_element", query.start_element, 0);
-  const size = nonNegativeInt("num_elements", query.num_elements, MAX_PAGE);
-  if (size > MAX_PAGE) throw syntaxError("num_elements", `must be at most ${MAX_PAGE}`);
+  const size = nonNegativeInt("num_elements", query.num_elements, maxPage);
+  if (size > maxPage) throw syntaxError("num_elements", `must be at most ${maxPage}`);
   const page = rows.slice(start, start + size);
 
   let items: Array<Partial<T>> = page;

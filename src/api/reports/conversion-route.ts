@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { ConversionRow } from "../../conversions/log-rows.js";
+import { toCsv } from "../../reports/csv.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
-import type { FieldMeta } from "../list/list-query.js";
+import { type FieldMeta, listPage } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
 import { reportRange } from "./report-range.js";
@@ -36,7 +37,7 @@ export const CONVERSION_META: readonly FieldMeta[] = [
 
 /** Rows read for one answer at most: more means the range is too wide to sort and page. */
 export const MAX_ROWS = 100_000;
-const CONSUMED = new Set([...SCOPE_PARAMS, "start_date", "end_date", "timezone"]);
+const CONSUMED = new Set([...SCOPE_PARAMS, "start_date", "end_date", "timezone", "format"]);
 
 const newestFirst = (a: ConversionRow, b: ConversionRow) =>
   a.conversion_time === b.conversion_time
@@ -82,6 +83,21 @@ export function mountConversionRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): v
           `more than ${MAX_ROWS} conversions in the range: narrow it, or name pixel_id`,
         );
       rows.sort(newestFirst);
+      const format = c.req.query("format") ?? "json";
+      if (format !== "json" && format !== "csv") throw syntaxError("format", "must be json or csv");
+      if (format === "csv") {
+        // Every row the filters leave, not a page of 100: an export for a spreadsheet.
+        const page = listPage(rows, c.req.query(), CONVERSION_META, CONSUMED, MAX_ROWS);
+        const columns =
+          c.req
+            .query("fields")
+            ?.split(",")
+            .map((f) => f.trim()) ?? CONVERSION_META.map((f) => f.name);
+        return c.body(toCsv(columns, page.items), 200, {
+          "Content-Type": "text/csv; charset=utf-8",
+          "Content-Disposition": 'attachment; filename="conversions.csv"',
+        });
+      }
       return readObjects(
         c,
         { one: "conversion", many: "conversions" },

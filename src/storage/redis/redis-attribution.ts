@@ -51,9 +51,7 @@ export class RedisAttributionStore implements AttributionStore {
     for (const { pixel, fire } of group) {
       scriptKeys.push(
         keys.touches(fire.user_id, pixel.advertiser_id),
-        keys.lastConversion(fire.user_id, pixel.id),
-        keys.orderIds(fire.user_id, pixel.id),
-        keys.countedFires(fire.user_id, pixel.id),
+        keys.repeatState(fire.user_id, pixel.id),
       );
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);

@@ -9,9 +9,13 @@
  * got the first time it was counted: counted fires are remembered by id, with their credit.
  * Other decisions write nothing, so deciding them again is harmless.
  *
- * KEYS, 4 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts), last-conversion string,
- *   order-id zset (member order_id, score ts), counted-fires zset (member
- *   "fire id|touch member|click or view", score ts); the four share the user's hash tag.
+ * KEYS, 2 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts) and the user's repeat
+ *   state on the pixel, one sorted set (both with the user's hash tag): member "last" scored
+ *   with the time of the last counted conversion, "o:<order_id>" scored with the time that
+ *   order was counted, and "c:<fire id>|<touch member>|click or view" scored with the time of
+ *   each counted fire. Past STATE_KEPT entries the oldest go ("last" is always the newest, so
+ *   it stays); an order older than the order memory no longer counts, and the key expires
+ *   with the state TTL after the last counted conversion.
  * ARGV: 1 order memory ms, 2 state ttl ms, then one per fire, its fields joined by "|" (one
  *   argument, not eight: each argument costs the client more than the script's parsing):
  *   fire id, ts, trigger_type, view window ms, click window ms, min_minutes_per_conv ("" =
@@ -40,13 +44,13 @@ local function wins(m, ts, li, best)
   return cr > bcr
 end
 
--- How many counted fires per user and pixel are remembered for retries.
-local COUNTED_KEPT = 50
+-- How many entries (counted fires and order ids) one user's state on one pixel keeps at most.
+local STATE_KEPT = 200
 
-local function decide(touches_key, last_key, orders_key, counted_key, fire_id, now, trigger,
+local function decide(touches_key, state_key, fire_id, now, trigger,
                       view_ms, click_ms, min_mins, order, lineitems)
-  local prefix = fire_id .. '|'
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', counted_key, now, now)) do
+  local prefix = 'c:' .. fire_id .. '|'
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', state_key, now, now)) do
     if string.sub(m, 1, #prefix) == prefix then
       local member, ctype = string.match(string.sub(m, #prefix + 1), '^(.*)|(%a+)$')
       return 'counted', member, ctype
@@ -82,10 +86,10 @@ local function decide(touches_key, last_key, orders_key, counted_key, fire_id, n
   if not credit then return 'no_touch', '', '' end
 
   if order ~= '' then
-    local at = redis.call('ZSCORE', orders_key, order)
+    local at = redis.call('ZSCORE', state_key, 'o:' .. order)
     if at and now - tonumber(at) <= order_memory then return 'duplicate_order', credit.m, ctype end
   end
-  local last = redis.call('GET', last_key)
+  local last = redis.call('ZSCORE', state_key, 'last')
   if last then
     last = tonumber(last)
     if min_mins == '' then return 'repeat_user', credit.m, ctype end
@@ -94,15 +98,13 @@ local function decide(touches_key, last_key, orders_key, counted_key, fire_id, n
 
   local newest = now
   if last and last > now then newest = last end
-  redis.call('SET', last_key, string.format('%d', newest), 'PX', ttl)
-  if order ~= '' then
-    redis.call('ZADD', orders_key, now, order)
-    redis.call('ZREMRANGEBYSCORE', orders_key, '-inf', '(' .. string.format('%d', now - order_memory))
-    redis.call('PEXPIRE', orders_key, ttl)
+  redis.call('ZADD', state_key, newest, 'last')
+  if order ~= '' then redis.call('ZADD', state_key, now, 'o:' .. order) end
+  redis.call('ZADD', state_key, now, prefix .. credit.m .. '|' .. ctype)
+  if redis.call('ZCARD', state_key) > STATE_KEPT then
+    redis.call('ZREMRANGEBYRANK', state_key, 0, -STATE_KEPT - 1)
   end
-  redis.call('ZADD', counted_key, now, prefix .. credit.m .. '|' .. ctype)
-  redis.call('ZREMRANGEBYRANK', counted_key, 0, -COUNTED_KEPT - 1)
-  redis.call('PEXPIRE', counted_key, ttl)
+  redis.call('PEXPIRE', state_key, ttl)
   return 'counted', credit.m, ctype
 end
 
@@ -119,12 +121,12 @@ for a = 3, #ARGV do
     for li in string.gmatch(lis, '%d+') do lineitems[tonumber(li)] = true end
     lineitem_sets[lis] = lineitems
   end
-  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], id,
-    tonumber(ts), trigger, tonumber(view_ms), tonumber(click_ms), min_mins, order, lineitems)
+  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], id, tonumber(ts), trigger,
+    tonumber(view_ms), tonumber(click_ms), min_mins, order, lineitems)
   out[#out + 1] = reason
   out[#out + 1] = member
   out[#out + 1] = ctype
-  k = k + 4
+  k = k + 2
 end
 return out
 `;

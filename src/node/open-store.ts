@@ -1,0 +1,141 @@
+import type { Config } from "../config.js";
+import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
+import type { Logger } from "../deps.js";
+import type { ReportCounts } from "../reports/report-counters.js";
+import { lockFile } from "../spool/spool-lock.js";
+import { DependencyDown } from "../storage/dependency-down.js";
+import type { BatchId, FireLog, FireLogReader, TimeRange } from "../storage/ports.js";
+import { SqlEventStore } from "../storage/sql/event-store.js";
+import { migrate } from "../storage/sql/migrate.js";
+import { pgClient } from "../storage/sql/pg-client.js";
+import { pgliteClient } from "../storage/sql/pglite-client.js";
+import type { SqlClient } from "../storage/sql/sql-client.js";
+
+const RETRY_MS = 2000;
+const RETENTION_EVERY_MS = 3_600_000;
+
+/** The event store as the Node runtime uses it: usable once its schema is in place. */
+export interface OpenedStore extends FireLog, FireLogReader {
+  /** host:port/database, or the embedded store's folder: never credentials. */
+  readonly endpoint: string;
+  /** "ok", or why the store cannot take writes now. */
+  status(): Promise<string>;
+  /** Resolves once migrations have been applied (for tests and tools that need the schema). */
+  readonly ready: Promise<void>;
+  readonly sql: SqlClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the event store SPEC 10 describes: DATABASE_URL when set, else the embedded PGlite in
+ * LOCAL_STORE_DIR (locked to this process). Never waits for the database: migrations are
+ * applied as soon as it answers (retried every 2 s, the failure logged once per minute), and
+ * until then writes fail fast, so the edge spools them, and reads answer 503.
+ */
+export async function openStore(
+  config: Config,
+  log: Logger,
+  clock: () => number,
+): Promise<OpenedStore> {
+  let unlock: (() => Promise<void>) | null = null;
+  let sql: SqlClient;
+  if (config.databaseUrl) sql = pgClient(config.databaseUrl, log);
+  else {
+    unlock = await lockFile(
+      config.localStoreDir,
+      "the embedded event store serves one process: set DATABASE_URL to share a PostgreSQL, or give this one its own LOCAL_STORE_DIR",
+    );
+    sql = await pgliteClient(config.localStoreDir);
+  }
+  const store = new SqlEventStore(sql, config.retention, clock, log);
+  let migrated = false;
+  let lastError = "not connected yet";
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+
+  let failures = 0;
+  let lastLogged = 0;
+  const connect = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      const version = await migrate(sql);
+      migrated = true;
+      log({
+        level: "info",
+        msg: "event store ready",
+        store: sql.endpoint,
+        schema_version: version,
+        after_failures: failures,
+      });
+      markReady();
+      await retention();
+    } catch (error) {
+      failures++;
+      lastError = String((error as Error).message ?? error);
+      if (Date.now() - lastLogged >= 60_000) {
+        lastLogged = Date.now();
+        log({
+          level: "warn",
+          msg: "event store unavailable, retrying",
+          store: sql.endpoint,
+          failures,
+          error: lastError,
+        });
+      }
+      timer = setTimeout(connect, RETRY_MS);
+      timer.unref();
+    }
+  };
+  const retention = async (): Promise<void> => {
+    if (closed) return;
+    try {
+      const { dropped } = await store.applyRetention();
+      if (dropped.length) log({ level: "info", msg: "retention: dropped day partitions", dropped });
+    } catch (error) {
+      log({
+        level: "warn",
+        msg: "retention failed",
+        error: String((error as Error).message ?? error),
+      });
+    }
+    timer = setTimeout(retention, RETENTION_EVERY_MS);
+    timer.unref();
+  };
+  void connect();
+
+  const usable = () => {
+    if (!migrated) throw new DependencyDown("store", lastError);
+    return store;
+  };
+  return {
+    endpoint: sql.endpoint,
+    sql,
+    ready,
+    append: (entries: readonly FireLogEntry[], batch: BatchId) => usable().append(entries, batch),
+    fires: (pixelId: number | "unknown", range?: TimeRange): Promise<FireLogRow[]> =>
+      usable().fires(pixelId, range),
+    conversions: (pixelId: number, range?: TimeRange): Promise<ConversionRow[]> =>
+      usable().conversions(pixelId, range),
+    conversionFeed: (pixelIds: readonly number[], cursor: string | null, limit: number) =>
+      usable().conversionFeed(pixelIds, cursor, limit),
+    reportCounts: (
+      pixelId: number | "unknown",
+      from: number,
+      to: number,
+    ): Promise<Array<[number, ReportCounts]>> => usable().reportCounts(pixelId, from, to),
+    async status() {
+      if (!migrated) return `unavailable: ${lastError}`;
+      return store.status();
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await sql.close();
+      await unlock?.();
+    },
+  };
+}
