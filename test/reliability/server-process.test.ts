@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { startServerProcess, until } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
 
@@ -34,50 +35,17 @@ async function redisWithPixel(): Promise<TestRedis> {
   return redis;
 }
 
-/** Starts the server; its JSON log lines land in `lines`. */
-async function startServer(redisUrl: string, port: number) {
-  const lines: Array<Record<string, unknown>> = [];
-  // `node --import tsx`, not the tsx CLI: the CLI runs the server as its own child, which a
-  // SIGKILL to the CLI would leave running.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    env: {
-      ...process.env,
+const startServer = (redisUrl: string, port: number) =>
+  startServerProcess(
+    {
       PORT: String(port),
-      HOST: "127.0.0.1",
       REDIS_URL: redisUrl,
       DATABASE_URL: store.url,
       SIGNING_SECRET: "sigkill-test",
-      ADMIN_USERNAME: "admin",
-      ADMIN_PASSWORD: "a long enough admin password",
       SPOOL_PATH: join(dir, "spool.jsonl"),
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  started.push(child);
-  let rest = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    const text = rest + chunk.toString();
-    const parts = text.split("\n");
-    rest = parts.pop() ?? "";
-    for (const line of parts) {
-      try {
-        lines.push(JSON.parse(line));
-      } catch {
-        // not a log line
-      }
-    }
-  });
-  await until(() => lines.some((l) => String(l.msg).startsWith("listening")), 20_000);
-  return { child, lines };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+    started,
+  );
 
 describe("a server killed with SIGKILL while Redis is away", () => {
   it("replays every fire it acknowledged as spooled when it starts again", async () => {

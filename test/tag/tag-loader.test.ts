@@ -7,6 +7,7 @@ import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { startPageServer } from "../helpers/page-server.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { emptyStore } from "../helpers/test-store.js";
 
 // The loader in a real Chromium: the advertiser's page is on one local origin, the edge (the
 // Node runtime, as `npm start` serves it) on another.
@@ -39,6 +40,7 @@ beforeEach(async () => {
   site.hits.length = 0;
   await edge.drain();
   await redis.reset();
+  await emptyStore(edge.store.sql);
   // Pixel 37 has an image and a script piggyback on the advertiser's site; 38 has code "signup".
   const writer = new RedisPixelWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument());

@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Its JSON log lines, as they come. */
+  lines: Array<Record<string, unknown>>;
+  /** SIGTERM, and its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The real server, `node --import tsx src/server.ts` (not the tsx CLI: that runs the server as
+ * a child of its own, which a SIGKILL to the CLI would leave running), with `env` over the
+ * test's environment; resolves once it listens.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  started: ChildProcess[] = [],
+): Promise<ServerProcess> {
+  const lines: Array<Record<string, unknown>> = [];
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      ADMIN_USERNAME: "admin",
+      ADMIN_PASSWORD: "a long enough admin password",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  started.push(child);
+  let rest = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    const text = rest + chunk.toString();
+    const parts = text.split("\n");
+    rest = parts.pop() ?? "";
+    for (const line of parts) {
+      try {
+        lines.push(JSON.parse(line));
+      } catch {
+        // not a log line
+      }
+    }
+  });
+  await until(() => lines.some((l) => String(l.msg).startsWith("listening")), 20_000);
+  return {
+    child,
+    lines,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** Polls `condition` every 50 ms until it holds, or throws after `ms`. */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  ms: number,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
