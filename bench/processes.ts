@@ -50,6 +50,33 @@ export function cpuSeconds(pid: number | undefined): number {
 }
 
 /**
+ * CPU seconds used so far by a process and its children, living and reaped (PostgreSQL: the
+ * postmaster and its backends; a backend that exited is counted in the postmaster's cutime).
+ */
+export function treeCpuSeconds(root: number): number {
+  let total = 0;
+  try {
+    const fields = readFileSync(`/proc/${root}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime, stime, cutime, cstime
+    total +=
+      (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === root) total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/**
  * CPU seconds used so far by this process's children named `name` (the workerd processes
  * Miniflare starts): only the one under load moves during a measurement.
  */

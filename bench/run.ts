@@ -2,9 +2,12 @@ import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { signUrl } from "../src/signing/url-signature.js";
 import { closeRedis, connectRedis, type RedisClient } from "../src/storage/redis/connect.js";
+import { pgClient } from "../src/storage/sql/pg-client.js";
+import type { SqlClient } from "../src/storage/sql/sql-client.js";
+import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
-import { cpuPinning, cpuSeconds, startServer, stopProcess } from "./processes.js";
+import { cpuPinning, cpuSeconds, startServer, stopProcess, treeCpuSeconds } from "./processes.js";
 import { countEdgeCommands } from "./redis-commands.js";
 import { median, writeResults } from "./results.js";
 import { firesLogged, seedBenchData } from "./seed.js";
@@ -18,11 +21,11 @@ const canPin = pinning.pinned;
 const serverPin = pinning.server;
 const loadPin = pinning.load;
 
-async function waitForFires(redis: RedisClient, pixelIds: number[], expected: number) {
-  let logged = await firesLogged(redis, pixelIds);
+async function waitForFires(sql: SqlClient, pixelIds: number[], expected: number) {
+  let logged = await firesLogged(sql, pixelIds);
   for (let i = 0; i < 100 && logged < expected; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    logged = await firesLogged(redis, pixelIds);
+    logged = await firesLogged(sql, pixelIds);
   }
   return logged;
 }
@@ -32,11 +35,16 @@ const ms = (v: number) => `${v.toFixed(2)} ms`;
 interface Measured extends LoadResult {
   serverCpuMicros: number;
   redisCpuMicros: number;
+  storeCpuMicros: number;
 }
 
 const redisServer = await startRedisServer(await freePort(), null);
 pinning.toLoadCpu(redisServer.process.pid);
 const redis = connectRedis({ url: redisServer.url });
+// The event store: a private PostgreSQL on the load generator's CPU, like Redis.
+const postgres = await startPrivatePostgres();
+pinning.toLoadCpu(postgres.postmasterPid());
+const sql = pgClient(postgres.url, () => {});
 try {
   const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 10 };
   console.log(
@@ -64,6 +72,7 @@ try {
     edgePort,
     {
       REDIS_URL: redisServer.url,
+      DATABASE_URL: postgres.url,
       SIGNING_SECRET: SECRET,
       SPOOL_PATH: `/tmp/bench-spool-${edgePort}.jsonl`,
     },
@@ -77,6 +86,7 @@ try {
   ): Promise<Measured> => {
     const server0 = cpuSeconds(pid);
     const redis0 = cpuSeconds(redisServer.process.pid);
+    const store0 = treeCpuSeconds(postgres.postmasterPid());
     const result = await runLoad({
       port,
       seconds,
@@ -90,15 +100,18 @@ try {
       ...result,
       serverCpuMicros: ((cpuSeconds(pid) - server0) * 1e6) / done,
       redisCpuMicros: ((cpuSeconds(redisServer.process.pid) - redis0) * 1e6) / done,
+      // Writes land a little after the load ends: what follows it within a second counts too.
+      storeCpuMicros: ((treeCpuSeconds(postgres.postmasterPid()) - store0) * 1e6) / done,
     };
   };
   const line = (name: string, r: Measured) =>
     `${name}  ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  ` +
-    `edge CPU ${r.serverCpuMicros.toFixed(1)} µs/req  Redis CPU ${r.redisCpuMicros.toFixed(1)} µs/req  (${r.errors} non-2xx)`;
+    `edge CPU ${r.serverCpuMicros.toFixed(1)} µs/req  Redis CPU ${r.redisCpuMicros.toFixed(1)} µs/req  store CPU ${r.storeCpuMicros.toFixed(1)} µs/req  (${r.errors} non-2xx)`;
 
   const runs = { bare: [] as Measured[], px: [] as Measured[], imp: [] as Measured[] };
   let answered = 0;
   let lost = 0;
+  let doubled = 0;
   try {
     console.log(
       `Load: ${loadGenerator}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each${canPin ? "; servers on CPU 0, load and Redis on CPU 1" : ""}.`,
@@ -111,18 +124,20 @@ try {
       const b = await measure(barePort, bare.pid, pxPaths);
       runs.bare.push(b);
       console.log(line(`round ${round}  bare GIF route `, b));
-      const before = await firesLogged(redis, data.pixelIds);
+      const before = await firesLogged(sql, data.pixelIds);
       const px = await measure(edgePort, edge.pid, pxPaths);
-      runs.px.push(px);
-      console.log(line(`round ${round}  /px attribution`, px));
       const ok = px.requests - px.errors;
       answered += ok;
-      lost += Math.max(0, ok - ((await waitForFires(redis, data.pixelIds, before + ok)) - before));
+      const stored = (await waitForFires(sql, data.pixelIds, before + ok)) - before;
+      lost += Math.max(0, ok - stored);
+      doubled += Math.max(0, stored - ok);
+      runs.px.push(px);
+      console.log(line(`round ${round}  /px attribution`, px));
       const imp = await measure(edgePort, edge.pid, impPaths);
       runs.imp.push(imp);
       console.log(line(`round ${round}  /imp signed     `, imp));
     }
-    const before = await firesLogged(redis, data.pixelIds);
+    const before = await firesLogged(sql, data.pixelIds);
     const commands = await countEdgeCommands(redisServer.url, async () => {
       const r = await runLoad({
         port: edgePort,
@@ -133,9 +148,9 @@ try {
         userIds: data.userIds,
       });
       answered += r.requests - r.errors;
-      await waitForFires(redis, data.pixelIds, before + r.requests - r.errors);
+      await waitForFires(sql, data.pixelIds, before + r.requests - r.errors);
     });
-    const countedFires = (await firesLogged(redis, data.pixelIds)) - before;
+    const countedFires = (await firesLogged(sql, data.pixelIds)) - before;
     const perFire = commands.total / Math.max(1, countedFires);
 
     const summary = (list: Measured[]) => ({
@@ -144,6 +159,7 @@ try {
       p99: median(list.map((r) => r.p99)),
       edgeCpuMicros: median(list.map((r) => r.serverCpuMicros)),
       redisCpuMicros: median(list.map((r) => r.redisCpuMicros)),
+      storeCpuMicros: median(list.map((r) => r.storeCpuMicros)),
     });
     const bareS = summary(runs.bare);
     const pxS = summary(runs.px);
@@ -162,7 +178,8 @@ try {
     console.log(`
 Medians of ${ROUNDS} rounds:
   bare GIF route    ${Math.round(bareS.rps)} req/s  p50 ${ms(bareS.p50)}  p99 ${ms(bareS.p99)}  edge CPU ${bareS.edgeCpuMicros.toFixed(1)} µs/req
-  /px attribution   ${Math.round(pxS.rps)} req/s  p50 ${ms(pxS.p50)}  p99 ${ms(pxS.p99)}  edge CPU ${pxS.edgeCpuMicros.toFixed(1)} µs/req (${overBare(pxS)} over the bare route), Redis CPU ${pxS.redisCpuMicros.toFixed(1)} µs/fire
+  /px attribution   ${Math.round(pxS.rps)} req/s  p50 ${ms(pxS.p50)}  p99 ${ms(pxS.p99)}  edge CPU ${pxS.edgeCpuMicros.toFixed(1)} µs/req (${overBare(pxS)} over the bare route), Redis CPU ${pxS.redisCpuMicros.toFixed(1)} µs/fire, store CPU ${pxS.storeCpuMicros.toFixed(1)} µs/fire
+  /px total CPU     ${(pxS.edgeCpuMicros + pxS.redisCpuMicros + pxS.storeCpuMicros).toFixed(1)} µs/fire (edge + Redis + PostgreSQL) beside the bare route's ${bareS.edgeCpuMicros.toFixed(1)} µs
   /imp signed       ${Math.round(impS.rps)} req/s  p50 ${ms(impS.p50)}  p99 ${ms(impS.p99)}  edge CPU ${impS.edgeCpuMicros.toFixed(1)} µs/req (${overBare(impS)} over the bare route), Redis CPU ${impS.redisCpuMicros.toFixed(1)} µs/touch
   /px throughput    ${ratios.pxThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.pxThroughput >= 0.85)})
   /px p99           ${ratios.pxP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.pxP99 <= 2)})
@@ -170,7 +187,7 @@ Medians of ${ROUNDS} rounds:
   /imp p99          ${ratios.impP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.impP99 <= 2)})
   Redis commands    ${perFire.toFixed(3)} per fire over ${countedFires} fires, watched with MONITOR: ${JSON.stringify(commands.byCommand)}  (target <= 2: ${verdict(perFire <= 2)})
   Redis memory      ${memory.toFixed(1)} bytes per stored touch (MEMORY USAGE over ${data.touches} touches of ${sizes.users} users)  (target <= 64: ${verdict(memory <= 64)})
-  fires lost        ${lost} of ${answered} answered`);
+  fires lost        ${lost} of ${answered} answered, ${doubled} stored twice`);
     const file = writeResults("latest", {
       load: {
         generator: loadGenerator,
@@ -191,6 +208,7 @@ Medians of ${ROUNDS} rounds:
       redisCommandsPerFire: perFire,
       redisBytesPerTouch: memory,
       firesLost: lost,
+      firesDoubled: doubled,
       firesAnswered: answered,
     });
     console.log(`\nWritten to ${file}`);
@@ -201,4 +219,6 @@ Medians of ${ROUNDS} rounds:
 } finally {
   await closeRedis(redis);
   await stopProcess(redisServer.process);
+  await sql.close();
+  await postgres.destroy();
 }

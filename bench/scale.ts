@@ -1,7 +1,9 @@
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
-import { keys } from "../src/storage/keys.js";
 import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
+import { migrate } from "../src/storage/sql/migrate.js";
+import { pgClient } from "../src/storage/sql/pg-client.js";
+import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { loadGenerator, runLoad } from "./load.js";
 import { cpuPinning, cpuSeconds, startServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
@@ -17,6 +19,9 @@ const loadPin = pinning.load;
 const redisServer = await startRedisServer(await freePort(), null);
 pinning.toLoadCpu(redisServer.process.pid);
 const redis = connectRedis({ url: redisServer.url });
+const postgres = await startPrivatePostgres();
+const sql = pgClient(postgres.url, () => {});
+await migrate(sql);
 const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, touchesPerUser: TOUCHES_PER_USER };
 const steps: Array<Record<string, number>> = [];
 try {
@@ -27,6 +32,7 @@ try {
     port,
     {
       REDIS_URL: redisServer.url,
+      DATABASE_URL: postgres.url,
       SIGNING_SECRET: "bench",
       SPOOL_PATH: `/tmp/bench-spool-${port}.jsonl`,
     },
@@ -35,10 +41,8 @@ try {
   try {
     const paths = data.pixelIds.map((id) => `/px?id=${id}&t=2`);
     const conversions = async () => {
-      const counts = await Promise.all(
-        data.pixelIds.map((id) => redis.zcard(keys.conversionLog(id))),
-      );
-      return counts.reduce((a, b) => a + b, 0);
+      const [row] = await sql.query<{ n: string }>("SELECT count(*)::text AS n FROM conversions");
+      return Number(row?.n ?? 0);
     };
     let users = 1000;
     console.log(`Load: ${loadGenerator}, 50 connections, ${SECONDS} s per step.`);
@@ -120,4 +124,6 @@ try {
 } finally {
   await closeRedis(redis);
   await stopProcess(redisServer.process);
+  await sql.close();
+  await postgres.destroy();
 }

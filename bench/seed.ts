@@ -4,6 +4,7 @@ import { keys } from "../src/storage/keys.js";
 import type { RedisClient } from "../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../src/storage/redis/redis-touch-store.js";
+import type { SqlClient } from "../src/storage/sql/sql-client.js";
 
 /** Seeded user n has the uuid2 USER_BASE + n. */
 export const USER_BASE = 1_000_000_000;
@@ -114,11 +115,11 @@ export async function seedUsers(
   return { userIds, touchKeys };
 }
 
-/** How many fires the pixels' fire logs hold. */
-export async function firesLogged(
-  redis: RedisClient,
-  pixelIds: readonly number[],
-): Promise<number> {
-  const lengths = await Promise.all(pixelIds.map((id) => redis.xlen(keys.fireLog(id))));
-  return lengths.reduce((a, b) => a + b, 0);
+/** How many fires of these pixels the event store holds. */
+export async function firesLogged(sql: SqlClient, pixelIds: readonly number[]): Promise<number> {
+  const [row] = await sql.query<{ n: string }>(
+    "SELECT count(*)::text AS n FROM fires WHERE pixel_id = ANY($1::int4[])",
+    [pixelIds],
+  );
+  return Number(row?.n ?? 0);
 }

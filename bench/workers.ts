@@ -14,6 +14,9 @@ import { freePort } from "../src/node/free-port.js";
 import { kvPixelKey } from "../src/storage/kv-pixel-configs.js";
 import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { RedisPixelConfigs } from "../src/storage/redis/redis-pixel-configs.js";
+import { migrate } from "../src/storage/sql/migrate.js";
+import { pgClient } from "../src/storage/sql/pg-client.js";
+import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { childrenCpuSeconds, cpuSeconds, stopProcess } from "./processes.js";
 import { median, writeResults } from "./results.js";
@@ -40,6 +43,9 @@ interface Measured extends LoadResult {
 const outdir = mkdtempSync(join(tmpdir(), "px-worker-bench-"));
 const redisServer = await startRedisServer(await freePort(), null);
 const redis = connectRedis({ url: redisServer.url });
+const postgres = await startPrivatePostgres();
+const sql = pgClient(postgres.url, () => {});
+await migrate(sql);
 const started: Miniflare[] = [];
 try {
   await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
@@ -70,6 +76,7 @@ try {
           ...(edge.writers ? { durableObjects: { WRITERS: "RedisWriter" } } : {}),
           bindings: {
             REDIS_URL: redisServer.url,
+            DATABASE_URL: postgres.url,
             SIGNING_SECRET: "bench",
             // The writer settings, when given, as the Worker would have them.
             ...Object.fromEntries(
@@ -99,7 +106,7 @@ try {
   if (modes.includes("perRequest")) ports.perRequest = await start({ writers: false });
   const paths = data.pixelIds.map((id) => `/px?id=${id}&t=2`);
   /** A load run, with the CPU time workerd (Worker and writers) and Redis spent per request. */
-  const fires = () => firesLogged(redis, data.pixelIds);
+  const fires = () => firesLogged(sql, data.pixelIds);
   /**
    * A load run, with the CPU time workerd (Worker and writers) and Redis spent per request.
    * The writes end after the answers (waitUntil), and under overload the writers fall behind:
@@ -204,5 +211,7 @@ Medians of ${ROUNDS} rounds:
   for (const mf of started) await mf.dispose();
   await closeRedis(redis);
   await stopProcess(redisServer.process);
+  await sql.close();
+  await postgres.destroy();
   rmSync(outdir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -39,6 +39,8 @@ export interface PrivatePostgres {
   /** Stops the server as a crash would (`immediate`) or cleanly (`fast`). */
   stop(mode?: "fast" | "immediate"): Promise<void>;
   start(): Promise<void>;
+  /** The postmaster's pid (its backends are its children), for CPU accounting. */
+  postmasterPid(): number;
   /** Stops it and removes its files. */
   destroy(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     port,
     start,
     stop,
+    postmasterPid: () => Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]),
     destroy: async () => {
       await stop("immediate").catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { keys } from "../keys.js";
 import type { AttributionStore } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
+import { fireKey } from "./fire-key.js";
 import { DECIDE_FIRES_LUA } from "./scripts/decide-fire.js";
 import { bySlot } from "./slot-groups.js";
 import { decodeTouch } from "./touch-member.js";
@@ -56,7 +57,7 @@ export class RedisAttributionStore implements AttributionStore {
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);
       args.push(
-        `${fire.id}|${fire.ts}|${pixel.trigger_type}|${viewMs}|${clickMs}|${pixel.min_minutes_per_conv ?? ""}|${fire.order_id ?? ""}|${lineItems.join(",")}`,
+        `${fireKey(fire.id)}|${fire.ts}|${pixel.trigger_type}|${viewMs}|${clickMs}|${pixel.min_minutes_per_conv ?? ""}|${fire.order_id ?? ""}|${lineItems.join(",")}`,
       );
     }
     return this.script(scriptKeys, args);

@@ -12,13 +12,14 @@
  * KEYS, 2 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts) and the user's repeat
  *   state on the pixel, one sorted set (both with the user's hash tag): member "last" scored
  *   with the time of the last counted conversion, "o:<order_id>" scored with the time that
- *   order was counted, and "c:<fire id>|<touch member>|click or view" scored with the time of
- *   each counted fire. Past STATE_KEPT entries the oldest go ("last" is always the newest, so
+ *   order was counted, and "c:<fire key>|<touch member>|c or v" scored with the time of each
+ *   counted fire. Members stay short (a 16-character fire key, one letter for the type) so that
+ *   a user's state fits Redis's compact listpack encoding (members of at most 64 bytes). Past STATE_KEPT entries the oldest go ("last" is always the newest, so
  *   it stays); an order older than the order memory no longer counts, and the key expires
  *   with the state TTL after the last counted conversion.
  * ARGV: 1 order memory ms, 2 state ttl ms, then one per fire, its fields joined by "|" (one
  *   argument, not eight: each argument costs the client more than the script's parsing):
- *   fire id, ts, trigger_type, view window ms, click window ms, min_minutes_per_conv ("" =
+ *   fire key (src/storage/redis/fire-key.ts), ts, trigger_type, view window ms, click window ms, min_minutes_per_conv ("" =
  *   null), order_id ("" = none), and the creditable line item ids joined by ",".
  * Returns, per fire, 3 entries: reason, credited touch member or "", "click"|"view"|"".
  */
@@ -52,8 +53,8 @@ local function decide(touches_key, state_key, fire_id, now, trigger,
   local prefix = 'c:' .. fire_id .. '|'
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', state_key, now, now)) do
     if string.sub(m, 1, #prefix) == prefix then
-      local member, ctype = string.match(string.sub(m, #prefix + 1), '^(.*)|(%a+)$')
-      return 'counted', member, ctype
+      local member, ctype = string.match(string.sub(m, #prefix + 1), '^(.*)|(%a)$')
+      return 'counted', member, (ctype == 'c') and 'click' or 'view'
     end
   end
 
@@ -100,7 +101,7 @@ local function decide(touches_key, state_key, fire_id, now, trigger,
   if last and last > now then newest = last end
   redis.call('ZADD', state_key, newest, 'last')
   if order ~= '' then redis.call('ZADD', state_key, now, 'o:' .. order) end
-  redis.call('ZADD', state_key, now, prefix .. credit.m .. '|' .. ctype)
+  redis.call('ZADD', state_key, now, prefix .. credit.m .. '|' .. string.sub(ctype, 1, 1))
   if redis.call('ZCARD', state_key) > STATE_KEPT then
     redis.call('ZREMRANGEBYRANK', state_key, 0, -STATE_KEPT - 1)
   end

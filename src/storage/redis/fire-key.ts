@@ -1,0 +1,26 @@
+import { fireIdAsUuid } from "../../conversions/fire-id.js";
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+
+/** FNV-1a over a string, 32 bits, from `seed`. */
+function fnv1a(text: string, seed: number): number {
+  let hash = seed;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16_777_619);
+  return hash;
+}
+
+/**
+ * A fire id in 16 hex characters, as the user's repeat state in Redis remembers counted fires
+ * (a short member keeps the state in Redis's compact encoding). For the edge's ids (64 random
+ * bits per process and a counter) it is the two halves XORed: distinct within a process, and
+ * the script compares it only among one user's fires on one pixel at the same millisecond.
+ *
+ * @example fireKey("3f1c9a0b-77d2-e415-0000-00000000002a") // "3f1c9a0b77d2e43f"
+ */
+export function fireKey(id: string): string {
+  const uuid = fireIdAsUuid(id);
+  if (!uuid) return hex8(fnv1a(id, 0x811c9dc5)) + hex8(fnv1a(id, 0x01000193));
+  const h = uuid.replaceAll("-", "");
+  const part = (from: number) => Number.parseInt(h.slice(from, from + 8), 16);
+  return hex8(part(0) ^ part(16)) + hex8(part(8) ^ part(24));
+}
