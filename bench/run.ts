@@ -1,7 +1,7 @@
 import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { signUrl } from "../src/signing/url-signature.js";
-import { closeRedis, connectRedis, type RedisClient } from "../src/storage/redis/connect.js";
+import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { pgClient } from "../src/storage/sql/pg-client.js";
 import type { SqlClient } from "../src/storage/sql/sql-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";

@@ -117,9 +117,9 @@ export function batchColumns(
       fire.order_id,
       fire.other,
     ];
-    values.forEach((value, i) => fires[i]?.push(value));
+    pushRow(fires, values);
     if (fire.counted)
-      [
+      pushRow(conversions, [
         fire.ts,
         fire.imp_ts ?? fire.ts,
         id,
@@ -133,17 +133,28 @@ export function batchColumns(
         fire.order_id,
         fire.other,
         revenue,
-      ].forEach((value, i) => conversions[i]?.push(value));
+      ]);
     if (fire.reason === "unknown_pixel" || fire.pixel_id === null) continue;
     addToQuarter(quarters, fire, revenue);
   }
   const sorted = [...quarters.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
   const quarterColumns: unknown[][] = Array.from({ length: 12 }, () => []);
   for (const q of sorted)
-    [...q.cells, q.fires, q.unattributed, q.views, q.clicks, q.viewRevenue, q.clickRevenue].forEach(
-      (value, i) => quarterColumns[i]?.push(value),
-    );
+    pushRow(quarterColumns, [
+      ...q.cells,
+      q.fires,
+      q.unattributed,
+      q.views,
+      q.clicks,
+      q.viewRevenue,
+      q.clickRevenue,
+    ]);
   return { fires, conversions, quarters: quarterColumns };
+}
+
+/** Appends one row's values to their columns. */
+function pushRow(columns: unknown[][], values: readonly unknown[]): void {
+  for (let i = 0; i < values.length; i++) columns[i]?.push(values[i]);
 }
 
 function addToQuarter(
