@@ -107,6 +107,9 @@ export async function openStore(
   };
   void connect();
 
+  // Set while the store answers but refuses writes (a full disk, a read-only replica after a
+  // failover): /readyz says so until a write goes through again.
+  let writeFailure: string | null = null;
   const usable = () => {
     if (!migrated) throw new DependencyDown("store", lastError);
     return store;
@@ -115,7 +118,16 @@ export async function openStore(
     endpoint: sql.endpoint,
     sql,
     ready,
-    append: (entries: readonly FireLogEntry[], batch: BatchId) => usable().append(entries, batch),
+    async append(entries: readonly FireLogEntry[], batch: BatchId) {
+      try {
+        const taken = await usable().append(entries, batch);
+        writeFailure = null;
+        return taken;
+      } catch (error) {
+        writeFailure = String((error as Error).message ?? error);
+        throw error;
+      }
+    },
     fires: (pixelId: number | "unknown", range?: TimeRange): Promise<FireLogRow[]> =>
       usable().fires(pixelId, range),
     conversions: (pixelId: number, range?: TimeRange): Promise<ConversionRow[]> =>
@@ -129,7 +141,8 @@ export async function openStore(
     ): Promise<Array<[number, ReportCounts]>> => usable().reportCounts(pixelId, from, to),
     async status() {
       if (!migrated) return `unavailable: ${lastError}`;
-      return store.status();
+      const answer = await store.status();
+      return answer === "ok" && writeFailure ? `writes failing: ${writeFailure}` : answer;
     },
     async close() {
       closed = true;

@@ -169,4 +169,43 @@ describe("PostgreSQL away", () => {
     expect(conversions).toBe(USERS.length);
     expect(counted).toBe(USERS.length);
   }, 90_000);
+
+  it("read-only: writes are spooled, /readyz says so, and everything is stored once it is writable", async () => {
+    const before = await storedFires();
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    // New sessions of the database are read-only (as a replica, or a store out of disk would
+    // refuse writes); the server's pool reconnects into that.
+    const reconnect = () =>
+      admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'events' AND pid <> pg_backend_pid()",
+      );
+    try {
+      await admin.query("ALTER DATABASE events SET default_transaction_read_only = on");
+      await reconnect();
+      for (let i = 0; i < 100; i++) {
+        const response = await fetch(`${base}/px?id=37&order_id=R-${i}`, {
+          headers: { Cookie: `uuid2=${9500 + i}` },
+        });
+        expect(response.status).toBe(200);
+        await response.arrayBuffer();
+      }
+      await until(async () => {
+        const ready = await fetch(`${base}/readyz`);
+        const body = await ready.json();
+        return ready.status === 503 && /^writes failing: .*read-only/.test(body.checks.store);
+      }, 10_000);
+      expect(await storedFires()).toBe(before);
+      await admin.query("ALTER DATABASE events SET default_transaction_read_only = off");
+      await reconnect();
+      await until(async () => (await storedFires()) === before + 100, 20_000);
+      await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000);
+    } finally {
+      await admin.query("ALTER DATABASE events SET default_transaction_read_only = off");
+      await admin.end();
+    }
+    expect(await count("SELECT count(DISTINCT id) AS n FROM fires WHERE order_id LIKE 'R-%'")).toBe(
+      100,
+    );
+  }, 60_000);
 });
