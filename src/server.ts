@@ -4,6 +4,7 @@ import { ensureAdmin } from "./api/objects/users.js";
 import { readConfig } from "./config.js";
 import { jsonLogger } from "./deps.js";
 import { guardedCreateServer } from "./node/guarded-server.js";
+import { keepTrying, redactError } from "./node/keep-trying.js";
 import { createNodeRuntime } from "./node/node-runtime.js";
 import { openRedisOrExit } from "./node/open-redis.js";
 import { openStore } from "./node/open-store.js";
@@ -13,11 +14,22 @@ import { CloudflareKvWriter } from "./storage/cloudflare-kv-writer.js";
 
 // The Node entry: builds the dependencies from the environment and serves the app.
 const log = jsonLogger;
+// Last resort: whatever escaped is logged as its message only (never an error's properties,
+// which for ioredis include the command and its arguments, AUTH's password among them).
+process.on("unhandledRejection", (error) =>
+  log({ level: "error", msg: "unhandled rejection", error: redactError(error) }),
+);
+process.on("uncaughtException", (error) => {
+  log({ level: "error", msg: "uncaught exception", error: redactError(error) });
+  process.exit(1);
+});
 const config = readConfig(process.env);
 
 const opened = await openRedisOrExit(config);
 const redis = opened.redis;
-redis.on("error", (error: Error) => log({ level: "warn", msg: "redis", error: error.message }));
+redis.on("error", (error: Error) =>
+  log({ level: "warn", msg: "redis", error: redactError(error) }),
+);
 
 const kv = config.cloudflareKv ? new CloudflareKvWriter(config.cloudflareKv) : null;
 const spool = await FileSpool.open({
@@ -33,10 +45,16 @@ const store = await openStore(config, log, Date.now).catch((error: Error) => {
   process.exit(1);
 });
 const runtime = await createNodeRuntime(config, redis, store, log, { kv, spool });
-await ensureAdmin(
-  runtime.api,
-  { username: config.adminUsername, password: config.adminPassword },
-  (line) => console.log(line),
+// Not waited for: with Redis away the edge listens now and the admin is made once it is back.
+const admin = keepTrying(
+  "admin user",
+  () =>
+    ensureAdmin(
+      runtime.api,
+      { username: config.adminUsername, password: config.adminPassword },
+      (line) => console.log(line),
+    ),
+  log,
 );
 const server = serve(
   {
@@ -78,6 +96,7 @@ async function stop(signal: string): Promise<void> {
   const timer = setTimeout(() => (server as Server).closeAllConnections(), 10_000);
   await closed;
   clearTimeout(timer);
+  admin.stop();
   await runtime.close();
   await spool.close();
   await store.close();

@@ -5,6 +5,7 @@ import { hasValidSignature } from "../signing/url-signature.js";
 import { gifResponse, NO_CACHE_HEADERS, redirectResponse } from "./responses.js";
 import { clickTarget, parseTouchQuery } from "./touch-query.js";
 import { type Identity, identify, OPTED_OUT, wantsSecureCookie } from "./user-identity.js";
+import { withTimeout } from "./with-timeout.js";
 
 function identity(c: Context, deps: AppDeps, url: URL): Identity {
   return identify({
@@ -15,9 +16,17 @@ function identity(c: Context, deps: AppDeps, url: URL): Identity {
   });
 }
 
-async function isTrusted(c: Context, deps: AppDeps, url: URL): Promise<boolean> {
+/**
+ * Whether a beacon is signed with our secret. `waitMs` bounds the wait for the secret (a click
+ * waits for it before redirecting; an impression, answered already, waits until Redis has it).
+ */
+async function isTrusted(c: Context, deps: AppDeps, url: URL, waitMs?: number): Promise<boolean> {
   if (deps.settings.allowUnsigned && !url.searchParams.has("sig")) return true;
-  return hasValidSignature(await deps.signingSecret(c), url.pathname, url.searchParams);
+  const secret =
+    waitMs === undefined
+      ? await deps.signingSecret(c)
+      : await withTimeout(deps.signingSecret(c), waitMs, null);
+  return secret !== null && hasValidSignature(secret, url.pathname, url.searchParams);
 }
 
 function recordTouch(c: Context, deps: AppDeps, touch: Touch | null): void {
@@ -58,7 +67,8 @@ export function mountTouchRoutes(app: Hono, deps: AppDeps): void {
     try {
       const url = new URL(c.req.url);
       const target = clickTarget(url.searchParams);
-      if (!target || !(await isTrusted(c, deps, url))) return badClick();
+      const trusted = target && (await isTrusted(c, deps, url, deps.settings.storageTimeoutMs));
+      if (!target || !trusted) return badClick();
       const who = identity(c, deps, url);
       const touch = parseTouchQuery(
         url.searchParams,

@@ -18,6 +18,7 @@ import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import { keepTrying } from "./keep-trying.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
 function nodeHeader(c: Context, name: string): string | null {
@@ -79,7 +80,11 @@ export async function createNodeRuntime(
   const clock = options.clock ?? Date.now;
   const kv = options.kv ?? null;
   const spool = options.spool ?? null;
-  const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
+  // Never waited for at start: the edge listens while Redis is away, and a beacon's signature
+  // is checked once the shared secret could be read (SPEC 13).
+  const secret = config.signingSecret
+    ? { result: Promise.resolve(config.signingSecret), stop() {} }
+    : keepTrying("signing secret", () => sharedSigningSecret(redis), log);
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
     ttlMs: config.pixelCacheTtlMs,
     maxEntries: config.pixelCacheMaxEntries,
@@ -89,7 +94,10 @@ export async function createNodeRuntime(
   subscriber.on("message", (_channel: string, message: string) => {
     pixelCache.invalidate(message === "*" ? "*" : Number(message));
   });
-  await subscriber.subscribe(PIXEL_CHANGES_CHANNEL);
+  // Subscribed whenever the connection is (re)made: at start Redis may not be there yet.
+  const subscribe = () => void subscriber.subscribe(PIXEL_CHANGES_CHANNEL).catch(() => {});
+  subscriber.on("ready", subscribe);
+  subscribe();
 
   const storage: EdgeStorage = {
     pixels: pixelCache,
@@ -127,7 +135,7 @@ export async function createNodeRuntime(
       clock,
       storage: () => storage,
       fires: () => fires,
-      signingSecret: () => Promise.resolve(secret),
+      signingSecret: () => secret.result,
       header: nodeHeader,
       background: (_c, work) => tasks.track(work),
       log,
@@ -158,6 +166,7 @@ export async function createNodeRuntime(
     fires,
     drain,
     async close() {
+      secret.stop();
       subscriber.disconnect();
       await tasks.drain();
       // What Redis has not taken by now stays in the spool for the next start.

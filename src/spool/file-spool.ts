@@ -143,8 +143,31 @@ export class FileSpool implements Spool {
     return this.io;
   }
 
+  /**
+   * `spooled` lines (fires on disk) at most once a second, each with what was synced since the
+   * last: during an outage a sync every 20 ms would otherwise log 50 lines a second.
+   */
+  private spooledSince = { records: 0, fires: 0, at: 0 };
+  private spooledTimer: ReturnType<typeof setTimeout> | null = null;
+  private noteSpooled(records: number, fires: number): void {
+    this.spooledSince.records += records;
+    this.spooledSince.fires += fires;
+    const wait = this.spooledSince.at + 1000 - Date.now();
+    if (wait <= 0) this.logSpooled();
+    else this.spooledTimer ??= setTimeout(() => this.logSpooled(), wait);
+  }
+
+  private logSpooled(): void {
+    if (this.spooledTimer) clearTimeout(this.spooledTimer);
+    this.spooledTimer = null;
+    const { records, fires } = this.spooledSince;
+    this.spooledSince = { records: 0, fires: 0, at: Date.now() };
+    if (records > 0) this.options.log({ level: "warn", msg: "spooled", records, fires });
+  }
+
   async close(): Promise<void> {
     await this.flushed();
+    this.logSpooled();
     await this.file.close();
     await this.unlock();
   }
@@ -162,7 +185,7 @@ export class FileSpool implements Spool {
       try {
         await this.file.appendFile(lines.join(""));
         await this.file.datasync();
-        this.options.log({ level: "warn", msg: "spooled", records: lines.length, fires });
+        this.noteSpooled(lines.length, fires);
       } catch (error) {
         this.options.log({
           level: "error",

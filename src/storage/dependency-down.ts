@@ -21,7 +21,7 @@ const DOWN_CODES = new Set([
   "53300",
 ]);
 const DOWN_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|MaxRetriesPerRequest|Reached the max retries|Stream isn't writeable|Query read timeout/i;
+  /Connection terminated|connection timeout|Command timed out|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|MaxRetriesPerRequest|Reached the max retries|Stream isn't writeable|Query read timeout/i;
 
 /**
  * Whether an error means a dependency is away rather than a bug: the API answers those with a

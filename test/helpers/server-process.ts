@@ -4,6 +4,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Its JSON log lines, as they come. */
   lines: Array<Record<string, unknown>>;
+  /** Everything it wrote, standard output and error, as text. */
+  output(): string;
   /** SIGTERM, and its exit code. */
   stop(): Promise<number | null>;
 }
@@ -26,11 +28,17 @@ export async function startServerProcess(
       ADMIN_PASSWORD: "a long enough admin password",
       ...env,
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   started.push(child);
   let rest = "";
+  let all = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    all += chunk.toString();
+    process.stderr.write(chunk);
+  });
   child.stdout?.on("data", (chunk: Buffer) => {
+    all += chunk.toString();
     const text = rest + chunk.toString();
     const parts = text.split("\n");
     rest = parts.pop() ?? "";
@@ -42,10 +50,16 @@ export async function startServerProcess(
       }
     }
   });
-  await until(() => lines.some((l) => String(l.msg).startsWith("listening")), 20_000);
+  await until(() => lines.some((l) => String(l.msg).startsWith("listening")), 20_000).catch(
+    (error: Error) => {
+      child.kill("SIGKILL");
+      throw new Error(`${error.message}: the server did not listen. It wrote:\n${all}`);
+    },
+  );
   return {
     child,
     lines,
+    output: () => all,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));

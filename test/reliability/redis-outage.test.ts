@@ -57,6 +57,8 @@ interface Run {
   slowestMs: number;
   frozenEvents: number;
   spooled: number;
+  /** Log lines about the outage: "spooled" and "write failed, spooling". */
+  outageLines: { spooled: number; failed: number };
   /** From the thaw to an empty spool. */
   replayMs: number;
 }
@@ -153,7 +155,19 @@ async function play(outage: Outage): Promise<Run> {
     const spooled = log.lines
       .filter((l) => l.msg === "spooled")
       .reduce((n, l) => n + Number(l.fires), 0);
-    return { fires, conversions: conversions.sort(), slowestMs, frozenEvents, spooled, replayMs };
+    const outageLines = {
+      spooled: log.lines.filter((l) => l.msg === "spooled").length,
+      failed: edge.log.lines.filter((l) => l.msg === "write failed, spooling").length,
+    };
+    return {
+      fires,
+      conversions: conversions.sort(),
+      slowestMs,
+      frozenEvents,
+      spooled,
+      replayMs,
+      outageLines,
+    };
   } finally {
     await edge.close();
     await spool.close();
@@ -192,6 +206,13 @@ describe.each([
     expect(run().spooled).toBeGreaterThan(0);
     // The edge's wait on storage is 100 ms; the rest is margin for a busy machine.
     expect(run().slowestMs).toBeLessThan(1000);
+  });
+
+  it("logs the outage once a second at most, with counts, not a line per batch", () => {
+    // 10 s of outage, hundreds of batches: about one line of each kind a second.
+    expect(run().outageLines.spooled).toBeLessThanOrEqual(FREEZE_MS / 1000 + 3);
+    expect(run().outageLines.failed).toBeLessThanOrEqual(FREEZE_MS / 1000 + 3);
+    expect(run().outageLines.failed).toBeGreaterThan(0);
   });
 
   it("logs every accepted fire exactly once", () => {

@@ -1,0 +1,63 @@
+import type { Logger } from "../deps.js";
+
+/** A secret that may sit in an error's message: the password of a `scheme://user:pass@host` URL. */
+export function redactError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, "$1***@");
+}
+
+export interface KeptTrying<T> {
+  /** Resolves with the first success; rejects only when stopped first. */
+  readonly result: Promise<T>;
+  stop(): void;
+}
+
+/**
+ * Runs `work` until it succeeds, every `everyMs`: what the server needs from a dependency at
+ * start (the shared signing secret, the admin user) must not stop it from listening while that
+ * dependency is away (SPEC 13). Failures are logged once a minute, with their count and only
+ * the error's message (ioredis errors carry the commands they failed, AUTH included).
+ */
+export function keepTrying<T>(
+  what: string,
+  work: () => Promise<T>,
+  log: Logger,
+  everyMs = 1000,
+): KeptTrying<T> {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let cancel: (error: Error) => void = () => {};
+  const result = new Promise<T>((resolve, reject) => {
+    cancel = reject;
+    let failures = 0;
+    let loggedAt = 0;
+    const attempt = () => {
+      work().then(resolve, (error: unknown) => {
+        failures++;
+        if (Date.now() - loggedAt >= 60_000) {
+          loggedAt = Date.now();
+          log({
+            level: "warn",
+            msg: `${what}: waiting for Redis`,
+            failures,
+            error: redactError(error),
+          });
+        }
+        if (stopped) return;
+        timer = setTimeout(attempt, everyMs);
+        timer.unref();
+      });
+    };
+    attempt();
+  });
+  // A stop before success is not an unhandled rejection for callers that never waited.
+  result.catch(() => {});
+  return {
+    result,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      cancel(new Error(`${what}: stopped before Redis answered`));
+    },
+  };
+}
