@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { BackgroundTasks } from "./background-tasks.js";
 import { readConfig } from "./config.js";
 import { FireQueue, type FireSink } from "./conversions/fire-queue.js";
+import { StoreWriteFailed } from "./conversions/record-fires.js";
 import { honoHeader, jsonLogger } from "./deps.js";
 import { type QueueProducer, QueueSpool } from "./spool/queue-spool.js";
 import type { SpoolRecord } from "./spool/spool.js";
@@ -205,6 +206,24 @@ export default {
           await writeSpooled(scope.storage, message.body);
           message.ack();
         } catch (error) {
+          // Redis decided and the store refused: queue the decisions instead, never decide
+          // these fires again (as the Node spool does).
+          if (error instanceof StoreWriteFailed && message.body.kind === "fires" && env.SPOOL) {
+            const decided: SpoolRecord = {
+              kind: "decided",
+              batch: error.batch,
+              entries: error.entries,
+            };
+            if (
+              await env.SPOOL.send(decided).then(
+                () => true,
+                () => false,
+              )
+            ) {
+              message.ack();
+              continue;
+            }
+          }
           jsonLogger({ level: "warn", msg: "spool replay failed", error: String(error) });
           message.retry({ delaySeconds: Math.min(60, message.attempts) });
         }

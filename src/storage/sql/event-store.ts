@@ -84,9 +84,13 @@ export class SqlEventStore implements FireLog, FireLogReader {
     return Promise.race([ping, timeout]);
   }
 
-  /** Drops expired day partitions, old aggregates and old batch rows (run hourly). */
+  /**
+   * Drops expired day partitions, old aggregates and old batch rows, and makes today's and
+   * tomorrow's partitions ahead of the first fire that needs them (run hourly).
+   */
   async applyRetention(): Promise<{ dropped: string[] }> {
     const now = this.clock();
+    await this.partitions.ensure([dayOf(now), dayOf(now) + 1]);
     const dropped = await this.partitions.dropBefore(now, this.retention.logDays);
     await this.sql.query("DELETE FROM report_quarters WHERE quarter < to_timestamp($1)", [
       (now - this.retention.statsDays * 86_400_000) / 1000,

@@ -38,8 +38,10 @@ export class DayPartitions {
               `FOR VALUES FROM ('${isoDay(day)} 00:00:00+00') TO ('${isoDay(day + 1)} 00:00:00+00')`,
           );
         } catch (error) {
-          // Another process created it between our check and our create.
-          if ((error as { code?: string }).code !== "42P07") throw error;
+          // Another process created it between our check and our create (the catalog's unique
+          // index can see the race before IF NOT EXISTS does).
+          const code = (error as { code?: string }).code;
+          if (code !== "42P07" && code !== "23505") throw error;
         }
       }
       this.known.add(day);
