@@ -25,6 +25,8 @@ export interface LoadOptions {
   userRange?: { base: number; count: number };
   /** Prefix for the load generator's command line (CPU pinning), e.g. ["taskset", "-c", "1"]. */
   pin: string[];
+  /** A steady rate (requests per second, all connections together) instead of flat out: autocannon. */
+  rate?: number;
 }
 
 /** wrk when it is installed (it needs far less CPU than a Node load generator), else autocannon. */
@@ -36,7 +38,9 @@ export const loadGenerator: "wrk" | "autocannon" =
  * a path and a user at random, so the same requests go to the bare route and to the edge.
  */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return loadGenerator === "wrk" ? runWrk(options) : runAutocannon(options);
+  return loadGenerator === "wrk" && options.rate === undefined
+    ? runWrk(options)
+    : runAutocannon(options);
 }
 
 function wrkScript(o: LoadOptions): string {
@@ -103,6 +107,7 @@ async function runAutocannon(o: LoadOptions): Promise<LoadResult> {
     connections: o.connections,
     duration: o.seconds,
     maxOverallRequests: 2_000_000, // a hard cap on top of the time bound
+    ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [
       {
         method: "GET",

@@ -18,7 +18,7 @@ export async function startServer(
   ];
   const child = spawn(command, args, {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_LOG === "1" ? "inherit" : "ignore", "inherit"],
   });
   for (let i = 0; i < 200; i++) {
     try {

@@ -1,7 +1,8 @@
 import type { Touch } from "../attribution/types.js";
 import type { Logger } from "../deps.js";
+import { LogOnceASecond } from "../log-once-a-second.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
-import { countFires, type Spool, type SpoolRecord } from "../spool/spool.js";
+import { countFires, type Spool, type SpooledFire, type SpoolRecord } from "../spool/spool.js";
 import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
 import type { BatchId } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
@@ -26,6 +27,10 @@ export const newWriterId = (): string =>
   ).join("");
 
 const RETRY_MIN_MS = 100;
+/** The most fires (or touches) one record of what waits behind the spool holds. */
+const SPOOL_RECORD_MAX = 2048;
+/** How long what goes behind the spool is gathered before it is added (and fsynced). */
+const SPOOL_GATHER_MS = 20;
 const DEFAULT_MAX_BATCH = 512;
 const RETRY_MAX_MS = 2000;
 
@@ -68,17 +73,20 @@ export class FireQueue implements FireSink {
     } = {},
   ) {
     this.writer = options.writer ?? newWriterId();
+    this.notices = new LogOnceASecond(log);
     if (options.spool?.peek()) this.startReplay();
   }
 
   private readonly writer: string;
+  /** Outage lines (spooling, spool full), once a second each with their counts. */
+  private readonly notices: LogOnceASecond;
 
   record(fire: AcceptedFire, pixel: EdgePixel | null): void {
     this.enqueue(this.queue, { fire, pixel }, () => this.flush());
   }
 
   recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void {
-    this.toSpool({ kind: "fires", batch: this.nextBatch(), fires: [{ fire, ref }] });
+    this.spoolBehind("fires", [{ fire, ref }]);
   }
 
   touch(touch: Touch): void {
@@ -113,7 +121,7 @@ export class FireQueue implements FireSink {
     if (touches.length === 0 || this.waitsForSending(this.touchesSending, touches.length)) return;
     this.touches = [];
     if (this.spooling) {
-      this.toSpool({ kind: "touches", batch: this.nextBatch(), touches });
+      this.spoolBehind("touches", touches);
       return;
     }
     this.touchesSending += 1;
@@ -132,7 +140,44 @@ export class FireQueue implements FireSink {
 
   /** Whether new writes go behind spooled ones instead of to Redis. */
   get spooling(): boolean {
-    return (this.options.spool?.size ?? 0) > 0;
+    return this.gathering !== null || (this.options.spool?.size ?? 0) > 0;
+  }
+
+  /**
+   * What goes behind the spool is gathered into records of up to SPOOL_RECORD_MAX items (or
+   * what SPOOL_GATHER_MS brings), not one record per turn: the replay writes a record at a
+   * time, and under load it must write faster than fires arrive or the spool only grows.
+   */
+  private gathering: SpoolRecord | null = null;
+  private gatherTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private spoolBehind(kind: "fires", items: SpooledFire[]): void;
+  private spoolBehind(kind: "touches", items: Touch[]): void;
+  private spoolBehind(kind: "fires" | "touches", items: unknown[]): void {
+    if (this.gathering && this.gathering.kind !== kind) this.spoolGathered();
+    if (!this.gathering) {
+      this.gathering =
+        kind === "fires"
+          ? { kind, batch: this.nextBatch(), fires: [] }
+          : { kind, batch: this.nextBatch(), touches: [] };
+      this.gatherTimer = setTimeout(() => this.spoolGathered(), SPOOL_GATHER_MS);
+    }
+    const into: unknown[] =
+      this.gathering.kind === "fires"
+        ? this.gathering.fires
+        : this.gathering.kind === "touches"
+          ? this.gathering.touches
+          : [];
+    into.push(...items);
+    if (into.length >= SPOOL_RECORD_MAX) this.spoolGathered();
+  }
+
+  private spoolGathered(): void {
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = null;
+    const record = this.gathering;
+    this.gathering = null;
+    if (record) this.toSpool(record);
   }
 
   /**
@@ -142,6 +187,7 @@ export class FireQueue implements FireSink {
   async drain(untilEmpty = false): Promise<void> {
     this.flushTouches();
     this.flush();
+    this.spoolGathered();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.options.spool?.flushed();
     if (untilEmpty) while (this.replaying) await this.replaying;
@@ -152,6 +198,7 @@ export class FireQueue implements FireSink {
     this.stopped = true;
     await this.drain();
     await this.replaying;
+    this.notices.flush();
   }
 
   private nextBatch(): BatchId {
@@ -171,7 +218,7 @@ export class FireQueue implements FireSink {
     if (fires.length === 0 || this.waitsForSending(this.firesSending, fires.length)) return;
     this.queue = [];
     if (this.spooling) {
-      this.toSpool({ kind: "fires", batch: this.nextBatch(), fires });
+      this.spoolBehind("fires", fires);
       return;
     }
     let sent: BatchId | null = null;
@@ -214,7 +261,7 @@ export class FireQueue implements FireSink {
     const fires = countFires(record);
     const touches = record.kind === "touches" ? record.touches.length : 0;
     if (!spool?.add(record)) {
-      this.log({
+      this.notices.note({
         level: "error",
         msg: spool ? "spool full: not recorded" : "not recorded",
         fires,
@@ -223,28 +270,15 @@ export class FireQueue implements FireSink {
       });
       return;
     }
-    if (error !== undefined) this.logSpooling(record, fires, touches, error);
+    if (error !== undefined)
+      this.notices.note({
+        level: "warn",
+        msg: record.kind === "decided" ? "store failed, spooling" : "write failed, spooling",
+        fires,
+        touches,
+        error: String(error),
+      });
     this.startReplay();
-  }
-
-  /** One line per failing dependency per second at most, with what it held back meanwhile. */
-  private spoolNotice = { at: 0, fires: 0, touches: 0, batches: 0 };
-  private logSpooling(record: SpoolRecord, fires: number, touches: number, error: unknown): void {
-    const notice = this.spoolNotice;
-    notice.fires += fires;
-    notice.touches += touches;
-    notice.batches += 1;
-    const now = Date.now();
-    if (now - notice.at < 1000) return;
-    this.log({
-      level: "warn",
-      msg: record.kind === "decided" ? "store failed, spooling" : "write failed, spooling",
-      fires: notice.fires,
-      touches: notice.touches,
-      batches: notice.batches,
-      error: String(error),
-    });
-    this.spoolNotice = { at: now, fires: 0, touches: 0, batches: 0 };
   }
 
   private startReplay(): void {

@@ -1,6 +1,7 @@
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Logger } from "../deps.js";
+import { LogOnceASecond } from "../log-once-a-second.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
 import { lockSpool } from "./spool-lock.js";
 
@@ -29,12 +30,15 @@ export class FileSpool implements Spool {
   private refused = false;
   private io: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly notices: LogOnceASecond;
 
   private constructor(
     private readonly file: FileHandle,
     private readonly options: FileSpoolOptions,
     private readonly unlock: () => Promise<void>,
-  ) {}
+  ) {
+    this.notices = new LogOnceASecond(options.log);
+  }
 
   /**
    * Opens (or creates) the spool file, locked to this process (src/spool/spool-lock.ts), and
@@ -143,31 +147,9 @@ export class FileSpool implements Spool {
     return this.io;
   }
 
-  /**
-   * `spooled` lines (fires on disk) at most once a second, each with what was synced since the
-   * last: during an outage a sync every 20 ms would otherwise log 50 lines a second.
-   */
-  private spooledSince = { records: 0, fires: 0, at: 0 };
-  private spooledTimer: ReturnType<typeof setTimeout> | null = null;
-  private noteSpooled(records: number, fires: number): void {
-    this.spooledSince.records += records;
-    this.spooledSince.fires += fires;
-    const wait = this.spooledSince.at + 1000 - Date.now();
-    if (wait <= 0) this.logSpooled();
-    else this.spooledTimer ??= setTimeout(() => this.logSpooled(), wait);
-  }
-
-  private logSpooled(): void {
-    if (this.spooledTimer) clearTimeout(this.spooledTimer);
-    this.spooledTimer = null;
-    const { records, fires } = this.spooledSince;
-    this.spooledSince = { records: 0, fires: 0, at: Date.now() };
-    if (records > 0) this.options.log({ level: "warn", msg: "spooled", records, fires });
-  }
-
   async close(): Promise<void> {
     await this.flushed();
-    this.logSpooled();
+    this.notices.flush();
     await this.file.close();
     await this.unlock();
   }
@@ -185,7 +167,8 @@ export class FileSpool implements Spool {
       try {
         await this.file.appendFile(lines.join(""));
         await this.file.datasync();
-        this.noteSpooled(lines.length, fires);
+        // During an outage a sync every 20 ms would be 50 lines a second: one, with the counts.
+        this.notices.note({ level: "warn", msg: "spooled", records: lines.length, fires });
       } catch (error) {
         this.options.log({
           level: "error",
