@@ -23,16 +23,26 @@ export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDoc
     password_hash: await hashPassword(input.password),
     user_type: input.user_type,
     member_id: input.user_type === "admin" ? 0 : input.member_id,
+    state: "active",
     ...creationStamps(deps.clock()),
   };
   await deps.stores.users.put(user, null);
   return user;
 }
 
+/** Whether a user may log in and use its tokens (users stored before `state` existed may). */
+export function isActive(user: UserDocument): boolean {
+  return user.state !== "inactive";
+}
+
 /** A user as the API shows it: never the password hash. */
 export function publicUser(user: UserDocument) {
   const { password_hash: _hidden, ...rest } = user;
-  return { ...rest, member_id: user.user_type === "admin" ? null : user.member_id };
+  return {
+    ...rest,
+    state: user.state ?? "active",
+    member_id: user.user_type === "admin" ? null : user.member_id,
+  };
 }
 
 /**
