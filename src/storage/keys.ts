@@ -34,6 +34,8 @@ export const keys = {
   userByName: (username: string) => `user-name:${username.toLowerCase()}`,
   /** An API session, by the SHA-256 of its token (a leaked key list leaks no token). */
   token: (tokenHash: string) => `token:${tokenHash}`,
+  /** The token hashes a user was issued, so that all of them can be revoked. */
+  userTokens: (userId: number) => `user-tokens:${userId}`,
   /** API reads or writes of one member (or admin) in one minute. */
   rateCount: (who: string, kind: "read" | "write", minute: number) =>
     `rate:${who}:${kind}:${minute}`,

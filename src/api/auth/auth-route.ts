@@ -70,6 +70,13 @@ export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
     if (!settled.allowed) throw tooMany(settled);
 
     const token = await deps.stores.tokens.issue(user.id);
+    // A password change or a disabling meanwhile may have revoked the user's tokens before
+    // this one was listed: checked again now, so such a login does not outlive it.
+    const now = await deps.stores.users.get(user.id);
+    if (!now || now.password_hash !== user.password_hash || !isActive(now)) {
+      await deps.stores.tokens.revoke(token);
+      throw noAuth("Authentication failed: wrong username or password");
+    }
     setCookie(c, TOKEN_COOKIE, token, {
       httpOnly: true,
       path: "/",
