@@ -23,6 +23,8 @@ export interface Config {
   retention: { logDays: number; statsDays: number };
   rateLimitRead: number;
   rateLimitWrite: number;
+  /** Whether the first X-Forwarded-For address is the client's (behind a proxy that sets it). */
+  trustProxy: boolean;
   adminUsername: string | null;
   adminPassword: string | null;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
@@ -85,6 +87,7 @@ export function readConfig(env: Env): Config {
     },
     rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
+    trustProxy: flag(env, "TRUST_PROXY", false),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     cloudflareKv: cloudflareKv(env),

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import type { Logger } from "../deps.js";
 import type {
   AdvertiserDocument,
@@ -36,6 +37,8 @@ export interface ApiDeps {
   fireLog: FireLogReader;
   clock: () => number;
   log: Logger;
+  /** The address a request came from, as the login throttle counts it (TRUST_PROXY). */
+  clientAddress: (c: Context) => string;
   /** Carries changed pixel configs to the edges (src/api/edge-sync.ts). */
   syncPixels: (change: PixelChange) => Promise<void>;
 }

@@ -6,6 +6,7 @@ import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
+import { mountLogoutRoute } from "./auth/logout-route.js";
 import { requireAuth } from "./auth/require-auth.js";
 import { API_VERSION, errorResponse } from "./envelope.js";
 import { mountEventsRoute } from "./events-route.js";
@@ -54,6 +55,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   for (const path of ["/auth", ...PROTECTED.filter((p) => p !== "/events")])
     api.use(path, bodyLimit({ maxSize: BODY_MB * 1024 * 1024, onError: tooLarge(BODY_MB) }));
   mountAuthRoute(api, deps);
+  mountLogoutRoute(api, deps);
   for (const path of PROTECTED) {
     // `/pixel/*` matches `/pixel` too.
     api.use(`${path}/*`, requireAuth(deps));

@@ -18,6 +18,7 @@ import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
@@ -112,6 +113,7 @@ export async function createNodeRuntime(
     fireLog,
     clock,
     log,
+    clientAddress: clientAddress(config.trustProxy),
     // This process's cache is dropped before the API answers, so a fire right after a PUT
     // here sees the change; other processes hear of it over pub/sub.
     syncPixels: async (change) => {

@@ -61,6 +61,8 @@ export interface UserDocument {
   user_type: "admin" | "member";
   /** The member a member user belongs to; 0 for a system admin. */
   member_id: number;
+  /** An inactive user cannot log in and its tokens stop working; absent in older documents. */
+  state?: "active" | "inactive";
   created_on: string;
   last_modified: string;
 }

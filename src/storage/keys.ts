@@ -34,11 +34,24 @@ export const keys = {
   userByName: (username: string) => `user-name:${username.toLowerCase()}`,
   /** An API session, by the SHA-256 of its token (a leaked key list leaks no token). */
   token: (tokenHash: string) => `token:${tokenHash}`,
+  /** The token hashes a user was issued, so that all of them can be revoked. */
+  userTokens: (userId: number) => `user-tokens:${userId}`,
   /** API reads or writes of one member (or admin) in one minute. */
   rateCount: (who: string, kind: "read" | "write", minute: number) =>
     `rate:${who}:${kind}:${minute}`,
-  loginCount: (username: string, outcome: "ok" | "fail", window: number) =>
-    `login:${outcome}:${username.toLowerCase()}:${window}`,
+  /**
+   * Login attempts (src/api/auth/login-throttle.ts), in 5-minute windows. A user's keys share
+   * the tag `{login:<username>}` so one script counts them; an address has a tag of its own.
+   */
+  loginOk: (username: string, window: number) => `{login:${username.toLowerCase()}}:ok:${window}`,
+  loginFailures: (username: string, window: number) =>
+    `{login:${username.toLowerCase()}}:fail:${window}`,
+  loginFailuresFrom: (username: string, address: string, window: number) =>
+    `{login:${username.toLowerCase()}}:fail:${address}:${window}`,
+  /** Addresses the user logged in from lately: they stay open when the user is under attack. */
+  loginKnownAddresses: (username: string) => `{login:${username.toLowerCase()}}:known`,
+  loginAddressFailures: (address: string, window: number) =>
+    `{login-from:${address}}:fail:${window}`,
 } as const;
 
 /** Pub/sub channel on which the API announces changed pixel configs (`<id>` or `*`). */

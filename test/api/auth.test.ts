@@ -128,15 +128,18 @@ describe("the admin bootstrap", () => {
 });
 
 describe("failed logins", () => {
-  it("slow the next attempts down: none for 3 failures, then doubling from 250 ms up to 4 s", async () => {
+  it("slow the next attempts from that address down: none for 3, then doubling from 250 ms up to 4 s", async () => {
     const { LoginThrottle } = await import("../../src/api/auth/login-throttle.js");
     const throttle = new LoginThrottle(fixture.redis.client, () => now);
     const delays: number[] = [];
     for (let i = 0; i < 9; i++) {
-      delays.push((await throttle.check("mallory")).delayMs);
-      await throttle.record("mallory", "fail");
+      const ticket = await throttle.reserve("mallory", "192.0.2.1");
+      if (!ticket.allowed) throw new Error("refused");
+      delays.push(ticket.delayMs);
+      await throttle.settle(ticket, "fail");
     }
     expect(delays).toEqual([0, 0, 0, 250, 500, 1000, 2000, 4000, 4000]);
-    expect((await throttle.check("someone-else")).delayMs).toBe(0);
+    expect(await throttle.reserve("someone-else", "192.0.2.1")).toMatchObject({ delayMs: 0 });
+    expect(await throttle.reserve("mallory", "192.0.2.2")).toMatchObject({ delayMs: 0 });
   });
 });

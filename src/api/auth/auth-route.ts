@@ -6,8 +6,10 @@ import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond } from "../envelope.js";
+import { isActive } from "../objects/users.js";
 import { jsonBody, parseWrite } from "../objects/write-body.js";
-import { verifyPassword } from "./password.js";
+import type { LoginRefusal } from "./login-throttle.js";
+import { DUMMY_HASH, verifyPassword } from "./password.js";
 import { TOKEN_COOKIE } from "./require-auth.js";
 import { TOKEN_LIFETIME_MS } from "./tokens.js";
 
@@ -27,7 +29,18 @@ const route = createRoute({
   responses: { 200: { description: "The token" } },
 });
 
-/** `POST /auth`: throttled per user; every failure answers alike, however it failed. */
+const tooMany = (refusal: LoginRefusal) =>
+  new ApiError(
+    "RATE_EXCEEDED",
+    "Too many logins for this user; try again later",
+    undefined,
+    refusal.retryAfter,
+  );
+
+/**
+ * `POST /auth`: throttled per user and client address (login-throttle.ts); every failure
+ * answers alike and takes as long, however it failed.
+ */
 export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   documentedRoute(api, route, async (c) => {
     const { username, password } = parseWrite(
@@ -36,23 +49,34 @@ export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
       Credentials,
       [],
     ).values;
-    const verdict = await deps.stores.logins.check(username);
-    if (!verdict.allowed)
-      throw new ApiError(
-        "RATE_EXCEEDED",
-        "Too many logins for this user; try again later",
-        undefined,
-        verdict.retryAfter,
-      );
-    if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
+    const ticket = await deps.stores.logins.reserve(username, deps.clientAddress(c));
+    if (!ticket.allowed) throw tooMany(ticket);
+    if (ticket.delayMs > 0) await new Promise((r) => setTimeout(r, ticket.delayMs));
 
     const id = await deps.redis.get(keys.userByName(username));
     const user = id === null ? null : await deps.stores.users.get(Number(id));
-    const valid = user ? await verifyPassword(password, user.password_hash) : false;
-    await deps.stores.logins.record(username, valid ? "ok" : "fail");
-    if (!user || !valid) throw noAuth("Authentication failed: wrong username or password");
+    // An unknown user costs one hash check too, so timing does not tell which users exist.
+    const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !matches || !isActive(user)) {
+      await deps.stores.logins.settle(ticket, "fail");
+      // Only the right password learns that the user is disabled.
+      throw noAuth(
+        user && matches
+          ? "Authentication failed: this user is inactive"
+          : "Authentication failed: wrong username or password",
+      );
+    }
+    const settled = await deps.stores.logins.settle(ticket, "ok");
+    if (!settled.allowed) throw tooMany(settled);
 
     const token = await deps.stores.tokens.issue(user.id);
+    // A password change or a disabling meanwhile may have revoked the user's tokens before
+    // this one was listed: checked again now, so such a login does not outlive it.
+    const now = await deps.stores.users.get(user.id);
+    if (!now || now.password_hash !== user.password_hash || !isActive(now)) {
+      await deps.stores.tokens.revoke(token);
+      throw noAuth("Authentication failed: wrong username or password");
+    }
     setCookie(c, TOKEN_COOKIE, token, {
       httpOnly: true,
       path: "/",

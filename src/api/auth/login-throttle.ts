@@ -1,49 +1,138 @@
 import { keys } from "../../storage/keys.js";
 import type { RedisClient } from "../../storage/redis/connect.js";
+import { defineScript, type Script } from "../../storage/redis/define-script.js";
+import {
+  RELEASE_FAILURE_LUA,
+  RESERVE_ADDRESS_LUA,
+  RESERVE_LOGIN_LUA,
+  SETTLE_LOGIN_LUA,
+} from "../../storage/redis/scripts/login-attempt.js";
 
 const WINDOW_MS = 5 * 60_000;
-/** Successful logins allowed per user per 5 minutes (SPEC section 6). */
-export const MAX_LOGINS = 10;
 
-export interface ThrottleVerdict {
-  allowed: boolean;
-  /** Seconds until the window ends, when refused. */
-  retryAfter: number;
-  /** How long to hold this attempt back: failures slow the next tries down. */
+/**
+ * The limits, per 5-minute window (SPEC 6 and 14). Guessing is bounded three ways:
+ * - 10 failures per user from one address: one address cannot guess much, and locking the
+ *   user out from there locks nobody else out;
+ * - 50 failures per address over every username: one address cannot spray usernames;
+ * - 100 failures per user from everywhere, so many addresses together cannot guess fast
+ *   either; but this bound does not apply to an address the user logged in from in the last
+ *   30 days, so a distributed attack shuts out new addresses only, never the user's own.
+ */
+export const LOGIN_LIMITS = {
+  /** Successful logins per user (SPEC 6). */
+  logins: 10,
+  failuresPerUserAndAddress: 10,
+  failuresPerAddress: 50,
+  failuresPerUser: 100,
+} as const;
+/** How long, and how many, addresses of a user stay known after a login from them. */
+const KNOWN_ADDRESS_MS = 30 * 86_400_000;
+const KNOWN_ADDRESSES = 20;
+
+/** An attempt that may check its password, and what settling it needs. */
+export interface LoginTicket {
+  allowed: true;
+  /** How long to hold the attempt back: failures from this address slow the next ones. */
   delayMs: number;
+  username: string;
+  address: string;
+  window: number;
 }
 
-/** Per-username login counters in fixed 5-minute windows. */
+/** An attempt refused before its password was looked at. */
+export interface LoginRefusal {
+  allowed: false;
+  /** Seconds until the window ends. */
+  retryAfter: number;
+}
+
+/** 0 for the first 3 failures from an address, then doubling from 250 ms up to 4 s. */
+export function failureDelayMs(failures: number): number {
+  return failures < 3 ? 0 : Math.min(4000, 250 * 2 ** (failures - 3));
+}
+
+function refusal(window: number, now: number): LoginRefusal {
+  return { allowed: false, retryAfter: Math.ceil(((window + 1) * WINDOW_MS - now) / 1000) };
+}
+
+/**
+ * Login attempts counted per user, per user and client address, and per address, in fixed
+ * 5-minute windows. An attempt is reserved (counted as a failure) before its password is
+ * checked, atomically, so a burst checks at most the allowed number; a success takes its
+ * failure back.
+ */
 export class LoginThrottle {
+  private readonly reserveUser: Script<[number, number]>;
+  private readonly reserveAddress: Script<number>;
+  private readonly settleUser: Script<number>;
+  private readonly release: Script<null>;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.reserveUser = defineScript(redis, "reserveLogin", RESERVE_LOGIN_LUA);
+    this.reserveAddress = defineScript(redis, "reserveLoginAddress", RESERVE_ADDRESS_LUA);
+    this.settleUser = defineScript(redis, "settleLogin", SETTLE_LOGIN_LUA);
+    this.release = defineScript(redis, "releaseLoginFailure", RELEASE_FAILURE_LUA);
+  }
 
-  private window(): { id: number; endsInS: number } {
+  private userKeys(username: string, address: string, window: number): string[] {
+    return [
+      keys.loginOk(username, window),
+      keys.loginFailures(username, window),
+      keys.loginFailuresFrom(username, address, window),
+      keys.loginKnownAddresses(username),
+    ];
+  }
+
+  /** Reserves an attempt of `username` from `address`, or refuses it. */
+  async reserve(username: string, address: string): Promise<LoginTicket | LoginRefusal> {
     const now = this.clock();
-    const id = Math.floor(now / WINDOW_MS);
-    return { id, endsInS: Math.ceil(((id + 1) * WINDOW_MS - now) / 1000) };
+    const window = Math.floor(now / WINDOW_MS);
+    // Two calls, as the user's and the address's keys live in different Cluster slots; the
+    // address is reserved first and given back if the user's half refuses.
+    const addressKey = keys.loginAddressFailures(address, window);
+    if (!(await this.reserveAddress([addressKey], [WINDOW_MS, LOGIN_LIMITS.failuresPerAddress])))
+      return refusal(window, now);
+    const [reserved, failuresHere] = await this.reserveUser(
+      this.userKeys(username, address, window),
+      [
+        address,
+        WINDOW_MS,
+        LOGIN_LIMITS.logins,
+        LOGIN_LIMITS.failuresPerUserAndAddress,
+        LOGIN_LIMITS.failuresPerUser,
+      ],
+    );
+    if (!reserved) {
+      await this.release([addressKey], []);
+      return refusal(window, now);
+    }
+    return { allowed: true, delayMs: failureDelayMs(failuresHere), username, address, window };
   }
 
-  async check(username: string): Promise<ThrottleVerdict> {
-    const { id, endsInS } = this.window();
-    const [ok, fail] = await Promise.all([
-      this.redis.get(keys.loginCount(username, "ok", id)),
-      this.redis.get(keys.loginCount(username, "fail", id)),
+  /**
+   * Settles a checked attempt: a failure stays counted; a success is counted instead, unless
+   * the user has had all the logins it may in this window (then it is refused).
+   */
+  async settle(
+    ticket: LoginTicket,
+    outcome: "ok" | "fail",
+  ): Promise<{ allowed: true } | LoginRefusal> {
+    const { username, address, window } = ticket;
+    if (outcome === "fail") return refusal(window, this.clock());
+    const [allowed] = await Promise.all([
+      this.settleUser(this.userKeys(username, address, window), [
+        address,
+        WINDOW_MS,
+        LOGIN_LIMITS.logins,
+        KNOWN_ADDRESS_MS,
+        KNOWN_ADDRESSES,
+      ]),
+      this.release([keys.loginAddressFailures(address, window)], []),
     ]);
-    const failures = Number(fail ?? 0);
-    return {
-      allowed: Number(ok ?? 0) < MAX_LOGINS && failures < 50,
-      retryAfter: endsInS,
-      // 0 for the first 3 failures, then doubling from 250 ms up to 4 s.
-      delayMs: failures < 3 ? 0 : Math.min(4000, 250 * 2 ** (failures - 3)),
-    };
-  }
-
-  async record(username: string, outcome: "ok" | "fail"): Promise<void> {
-    const key = keys.loginCount(username, outcome, this.window().id);
-    await this.redis.incr(key);
-    await this.redis.pexpire(key, WINDOW_MS);
+    return allowed === 1 ? { allowed: true } : refusal(window, this.clock());
   }
 }

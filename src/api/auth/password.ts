@@ -26,6 +26,20 @@ export async function hashPassword(password: string): Promise<string> {
   ].join("$");
 }
 
+/**
+ * A hash no password matches (its key is zeros, not derived), with the cost of a real one: an
+ * unknown username is checked against it, so it answers no faster than a wrong password.
+ */
+export const DUMMY_HASH = [
+  "scrypt",
+  PARAMS.N,
+  PARAMS.r,
+  PARAMS.p,
+  Buffer.from("no such user, ok").toString("base64"),
+  Buffer.alloc(KEY_LENGTH).toString("base64"),
+].join("$");
+
+/** Whether `password` is the one `stored` (from hashPassword) was made from; constant time. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !key) return false;

@@ -3,6 +3,7 @@ import { getCookie } from "hono/cookie";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { noAuth } from "../api-error.js";
+import { isActive } from "../objects/users.js";
 
 export const TOKEN_COOKIE = "token";
 
@@ -22,7 +23,9 @@ export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (!token || token.length > 200) throw noAuth();
     const userId = await deps.stores.tokens.resolve(token);
     const user = userId === null ? null : await deps.stores.users.get(userId);
-    if (!user) throw noAuth("Authentication failed: the token is unknown or expired");
+    // A disabled user's tokens are revoked too; this also covers one issued meanwhile.
+    if (!user || !isActive(user))
+      throw noAuth("Authentication failed: the token is unknown or expired");
     c.set("user", user);
     await next();
   };

@@ -8,7 +8,15 @@ export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** API sessions in Redis, stored under the token's hash with the idle timeout as TTL. */
+interface Session {
+  user_id: number;
+  issued_at: number;
+}
+
+/**
+ * API sessions in Redis, stored under the token's hash with the idle timeout as TTL, and
+ * listed per user (scored by when they expire at the latest) so they can all be revoked.
+ */
 export class TokenStore {
   constructor(
     private readonly redis: RedisClient,
@@ -17,12 +25,16 @@ export class TokenStore {
 
   async issue(userId: number): Promise<string> {
     const token = randomBytes(24).toString("hex");
-    await this.redis.set(
-      keys.token(hashOf(token)),
-      JSON.stringify({ user_id: userId, issued_at: this.clock() }),
-      "PX",
-      TOKEN_IDLE_MS,
-    );
+    const hash = hashOf(token);
+    const now = this.clock();
+    const session: Session = { user_id: userId, issued_at: now };
+    await this.redis.set(keys.token(hash), JSON.stringify(session), "PX", TOKEN_IDLE_MS);
+    // A revocation running meanwhile may miss this token: the login route checks the user
+    // again after issuing it (auth-route.ts).
+    const index = keys.userTokens(userId);
+    await this.redis.zremrangebyscore(index, "-inf", now);
+    await this.redis.zadd(index, now + TOKEN_LIFETIME_MS, hash);
+    await this.redis.pexpire(index, TOKEN_LIFETIME_MS);
     return token;
   }
 
@@ -31,7 +43,7 @@ export class TokenStore {
     const key = keys.token(hashOf(token));
     const json = await this.redis.get(key);
     if (!json) return null;
-    const session = JSON.parse(json) as { user_id: number; issued_at: number };
+    const session = JSON.parse(json) as Session;
     const hardLeft = session.issued_at + TOKEN_LIFETIME_MS - this.clock();
     if (hardLeft <= 0) {
       await this.redis.del(key);
@@ -39,5 +51,26 @@ export class TokenStore {
     }
     await this.redis.pexpire(key, Math.min(TOKEN_IDLE_MS, hardLeft));
     return session.user_id;
+  }
+
+  /** Ends one session (`DELETE /auth`); the user it belonged to, or null if it was not live. */
+  async revoke(token: string): Promise<number | null> {
+    const hash = hashOf(token);
+    const json = await this.redis.get(keys.token(hash));
+    if (!json) return null;
+    const { user_id } = JSON.parse(json) as Session;
+    await this.redis.del(keys.token(hash));
+    await this.redis.zrem(keys.userTokens(user_id), hash);
+    return user_id;
+  }
+
+  /** Ends every session of a user (a password change, a disabled user). */
+  async revokeAll(userId: number): Promise<void> {
+    const index = keys.userTokens(userId);
+    const hashes = await this.redis.zrange(index, "0", "-1");
+    // One DEL per key: on Redis Cluster the tokens live in different slots.
+    await Promise.all(hashes.map((hash) => this.redis.del(keys.token(hash))));
+    // Only those: a token issued since stays listed.
+    if (hashes.length) await this.redis.zrem(index, ...hashes);
   }
 }

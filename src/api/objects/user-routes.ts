@@ -7,9 +7,9 @@ import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { readObjects } from "../read-objects.js";
-import { actingMember, isAdmin } from "../tenancy.js";
-import { idList } from "./id-query.js";
-import { createUser, publicUser } from "./users.js";
+import { actingMember, isAdmin, visible } from "../tenancy.js";
+import { idList, oneId } from "./id-query.js";
+import { createUser, publicUser, updateUser } from "./users.js";
 import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
 export const USER_META: FieldMeta[] = [
@@ -17,6 +17,7 @@ export const USER_META: FieldMeta[] = [
   { name: "username", type: "string", sort_by: true, filter_by: true },
   { name: "user_type", type: "enum", sort_by: true, filter_by: true },
   { name: "member_id", type: "int", sort_by: true, filter_by: true },
+  { name: "state", type: "enum", sort_by: true, filter_by: true },
   { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
 ];
@@ -35,7 +36,26 @@ const UserInput = z
   })
   .strict();
 
-/** `/user`: admins create any user; a member's users create and see users of their member. */
+/** What `PUT /user` changes; the rest is read-only there (ignored with a warning). */
+const UserUpdate = z
+  .object({
+    password: UserInput.shape.password.optional(),
+    state: z.enum(["active", "inactive"]).optional(),
+  })
+  .strict();
+const UPDATE_READ_ONLY = [
+  "id",
+  "username",
+  "user_type",
+  "member_id",
+  "created_on",
+  "last_modified",
+];
+
+/**
+ * `/user`: admins create and change any user; a member's users create and see users of their
+ * member and change their own password. Only an admin enables or disables a user.
+ */
 export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/user", USER_META);
   documentedRoute(
@@ -88,6 +108,36 @@ export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
         consumed,
         ids?.length === 1,
       );
+    },
+  );
+
+  documentedRoute(
+    api,
+    createRoute({
+      method: "put",
+      path: "/user",
+      tags: ["user"],
+      request: { body: documentedBody("user", UserUpdate) },
+      responses: { 200: { description: "The user as it now stands" } },
+    }),
+    async (c) => {
+      const body = await jsonBody(c.req);
+      const { values, warnings } = parseWrite(body, "user", UserUpdate, UPDATE_READ_ONLY);
+      const me = c.var.user;
+      const member = await actingMember(c, deps);
+      const bodyId = (body as { user?: { id?: unknown } }).user?.id;
+      const id = oneId(c.req.query("id"), "id") ?? (typeof bodyId === "number" ? bodyId : null);
+      if (id === null) throw syntaxError("id", "name the user with id");
+      const previous = await deps.stores.users.get(id);
+      if (!previous || !visible(previous, member)) throw notFound("user");
+      if (!isAdmin(me) && previous.id !== me.id)
+        throw unauthorized("A member user may change only its own password");
+      if (!isAdmin(me) && values.state !== undefined)
+        throw unauthorized("Only a system admin may enable or disable users");
+      if (previous.id === me.id && values.state === "inactive")
+        throw syntaxError("user.state", "you cannot disable yourself");
+      const user = await updateUser(deps, previous, values);
+      return writeResponse(c, "user", publicUser(user), warnings);
     },
   );
 }

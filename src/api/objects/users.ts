@@ -23,16 +23,55 @@ export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDoc
     password_hash: await hashPassword(input.password),
     user_type: input.user_type,
     member_id: input.user_type === "admin" ? 0 : input.member_id,
+    state: "active",
     ...creationStamps(deps.clock()),
   };
   await deps.stores.users.put(user, null);
   return user;
 }
 
+export interface UserChanges {
+  password?: string | undefined;
+  state?: "active" | "inactive" | undefined;
+}
+
+/**
+ * Changes a user's password or state. A new password, or disabling, revokes every token of
+ * the user: written first, revoked after, so a login racing it cannot keep a token
+ * (auth-route.ts checks the user again after issuing one).
+ */
+export async function updateUser(
+  deps: ApiDeps,
+  previous: UserDocument,
+  changes: UserChanges,
+): Promise<UserDocument> {
+  const user: UserDocument = {
+    ...previous,
+    ...(changes.password === undefined
+      ? {}
+      : { password_hash: await hashPassword(changes.password) }),
+    ...(changes.state === undefined ? {} : { state: changes.state }),
+    last_modified: creationStamps(deps.clock()).last_modified,
+  };
+  await deps.stores.users.put(user, previous);
+  if (changes.password !== undefined || !isActive(user))
+    await deps.stores.tokens.revokeAll(user.id);
+  return user;
+}
+
+/** Whether a user may log in and use its tokens (users stored before `state` existed may). */
+export function isActive(user: UserDocument): boolean {
+  return user.state !== "inactive";
+}
+
 /** A user as the API shows it: never the password hash. */
 export function publicUser(user: UserDocument) {
   const { password_hash: _hidden, ...rest } = user;
-  return { ...rest, member_id: user.user_type === "admin" ? null : user.member_id };
+  return {
+    ...rest,
+    state: user.state ?? "active",
+    member_id: user.user_type === "admin" ? null : user.member_id,
+  };
 }
 
 /**
