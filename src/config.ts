@@ -1,3 +1,5 @@
+import { CLICK_MAX_AGE_S, DEFAULT_IMP_MAX_AGE_S } from "./signing/beacon-freshness.js";
+
 /** Every environment variable the service reads, with its default (documented in README.md). */
 export interface Config {
   port: number;
@@ -9,6 +11,8 @@ export interface Config {
   localRedisPort: number;
   signingSecret: string | null;
   allowUnsigned: boolean;
+  /** How long a signed /imp is good after its `ts` (SPEC 14). */
+  beaconMaxAgeS: number;
   honorGpc: boolean;
   storageTimeoutMs: number;
   pixelCacheTtlMs: number;
@@ -71,6 +75,7 @@ export function readConfig(env: Env): Config {
     localRedisPort: integer(env, "LOCAL_REDIS_PORT", 6380, 1, 65535),
     signingSecret: env.SIGNING_SECRET || null,
     allowUnsigned: flag(env, "ALLOW_UNSIGNED", false),
+    beaconMaxAgeS: integer(env, "BEACON_MAX_AGE_S", DEFAULT_IMP_MAX_AGE_S, 1, CLICK_MAX_AGE_S),
     honorGpc: flag(env, "HONOR_GPC", true),
     storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
     pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),

@@ -15,6 +15,7 @@ import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage, FireLog, FireLogReader } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
+import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
@@ -94,6 +95,7 @@ export async function createNodeRuntime(
   const storage: EdgeStorage = {
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
+    impressionIds: new RedisImpressionIds(redis),
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
@@ -121,6 +123,7 @@ export async function createNodeRuntime(
       settings: {
         honorGpc: config.honorGpc,
         allowUnsigned: config.allowUnsigned,
+        beaconMaxAgeS: config.beaconMaxAgeS,
         storageTimeoutMs: config.storageTimeoutMs,
         gzipTag: true,
       },

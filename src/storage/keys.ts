@@ -26,6 +26,9 @@ export const keys = {
    */
   repeatState: (userId: string, pixelId: number) => `{u:${userId}}:r:${pixelId}`,
 
+  /** A signed impression id already recorded (per advertiser: ad servers number their own). */
+  impressionId: (advertiserId: number, aid: string) => `aid:${advertiserId}:${aid}`,
+
   signingSecret: "config:signing-secret",
 
   /** Ids of every object of a type, and of those of one member. */
