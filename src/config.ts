@@ -27,6 +27,8 @@ export interface Config {
   retention: { logDays: number; statsDays: number };
   rateLimitRead: number;
   rateLimitWrite: number;
+  /** Events `POST /events` takes per minute per member (0: no limit). */
+  rateLimitEvents: number;
   adminUsername: string | null;
   adminPassword: string | null;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
@@ -90,6 +92,8 @@ export function readConfig(env: Env): Config {
     },
     rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
+    // 10,000 a second, a full batch every second: a member that needs more says so.
+    rateLimitEvents: integer(env, "RATE_LIMIT_EVENTS", 600_000, 0, 1_000_000_000),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     cloudflareKv: cloudflareKv(env),

@@ -7,7 +7,9 @@ import { syntaxError } from "./api-error.js";
 import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
 import { checkOwnership, type Rejection } from "./event-ownership.js";
+import { chargeEvents } from "./event-rate-limit.js";
 import { jsonBody } from "./objects/write-body.js";
+import { rateSubject } from "./rate-limit.js";
 import { actingMember } from "./tenancy.js";
 
 export const MAX_EVENTS = 10_000;
@@ -54,7 +56,10 @@ const route = createRoute({
       },
     },
   },
-  responses: { 200: { description: "How many were accepted, and why the others were not" } },
+  responses: {
+    200: { description: "How many were accepted, and why the others were not" },
+    429: { description: "More than RATE_LIMIT_EVENTS events this minute (Retry-After)" },
+  },
 });
 
 /** An event checked on its own: the touch it describes, or why it is refused. */
@@ -74,10 +79,14 @@ function checkEvent(raw: unknown, now: number): Touch | string {
 /**
  * `POST /events`: touches in batches. Each event stands alone: good ones are kept, bad ones
  * are listed with their index and reason; an event for another member's advertiser is refused.
- * Its advertisers and line items are read in two batched calls (SPEC 14: bounded work per
- * request).
+ * The batch's events count against RATE_LIMIT_EVENTS, and its advertisers and line items are
+ * read in two batched calls (SPEC 14: bounded work per request).
  */
-export function mountEventsRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+export function mountEventsRoute(
+  api: OpenAPIHono<ApiEnv>,
+  deps: ApiDeps,
+  eventsPerMinute: number,
+): void {
   documentedRoute(api, route, async (c) => {
     const member = await actingMember(c, deps);
     const body = (await jsonBody(c.req)) as { events?: unknown } | null;
@@ -85,6 +94,14 @@ export function mountEventsRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     if (!Array.isArray(events)) throw syntaxError("events", 'the body must be {"events": [...]}');
     if (events.length > MAX_EVENTS)
       throw syntaxError("events", `at most ${MAX_EVENTS} events a request`);
+    const charged = await chargeEvents(
+      deps,
+      rateSubject(c.var.user),
+      events.length,
+      eventsPerMinute,
+    );
+    c.header("X-Ratelimit-Events", String(charged.limit));
+    c.header("X-Count-Events", String(charged.count));
 
     const now = deps.clock();
     const valid: Array<{ index: number; touch: Touch }> = [];

@@ -144,7 +144,12 @@ export async function createNodeRuntime(
             : "ok",
       }),
     },
-    (app) => mountApi(app, api, { read: config.rateLimitRead, write: config.rateLimitWrite }),
+    (app) =>
+      mountApi(app, api, {
+        read: config.rateLimitRead,
+        write: config.rateLimitWrite,
+        events: config.rateLimitEvents,
+      }),
   );
   // A task may be waiting for a pixel config before it hands its fire to the queue.
   const drain = async () => {

@@ -37,8 +37,8 @@ export const keys = {
   userByName: (username: string) => `user-name:${username.toLowerCase()}`,
   /** An API session, by the SHA-256 of its token (a leaked key list leaks no token). */
   token: (tokenHash: string) => `token:${tokenHash}`,
-  /** API reads or writes of one member (or admin) in one minute. */
-  rateCount: (who: string, kind: "read" | "write", minute: number) =>
+  /** API reads, writes or ingested events of one member (or admin) in one minute. */
+  rateCount: (who: string, kind: "read" | "write" | "events", minute: number) =>
     `rate:${who}:${kind}:${minute}`,
   loginCount: (username: string, outcome: "ok" | "fail", window: number) =>
     `login:${outcome}:${username.toLowerCase()}:${window}`,

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { MAX_ADVERTISERS } from "../../src/api/event-ownership.js";
 import { twoMembers } from "../helpers/api-world.js";
 import { commandCalls, resetCommandStats } from "../helpers/command-stats.js";
-import { useNodeEdge } from "../helpers/node-edge.js";
+import { startNodeEdge, useNodeEdge } from "../helpers/node-edge.js";
 
-// SPEC 14: POST /events does bounded work.
+// SPEC 14: POST /events is limited per member (events a minute) and does bounded work.
 const now = Date.UTC(2026, 10, 28, 12, 0, 0);
 const fixture = useNodeEdge(() => now);
 
@@ -26,6 +26,33 @@ async function world(edge = fixture.edge) {
 }
 
 describe("POST /events", () => {
+  it("counts events, not requests, against RATE_LIMIT_EVENTS: over it, 429 with Retry-After", async () => {
+    const edge = await startNodeEdge(fixture.redis.url, { RATE_LIMIT_EVENTS: "100" }, () => now);
+    try {
+      const { a, event } = await world(edge);
+      const batch = (n: number) => ({ events: Array.from({ length: n }, (_, i) => event(i)) });
+      const first = await a.post("/events", batch(60));
+      expect(first.body.response.count).toBe(60);
+      expect(first.headers.get("x-ratelimit-events")).toBe("100");
+      expect(first.headers.get("x-count-events")).toBe("60");
+      const over = await a.post("/events", batch(60));
+      console.log(`RATE_LIMIT_EVENTS=100, 60 then 60 events: ${first.status}, then ${over.status}`);
+      expect(over.status).toBe(429);
+      expect(over.body.response).toMatchObject({
+        status: "error",
+        error_id: "SYSTEM",
+        error_code: "RATE_EXCEEDED",
+      });
+      expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+      // A refused batch is not charged: what is left of the minute can still be used.
+      const rest = await a.post("/events", batch(40));
+      expect(rest.body.response.count).toBe(40);
+      expect((await a.post("/events", batch(1))).status).toBe(429);
+    } finally {
+      await edge.close();
+    }
+  });
+
   it("resolves 10,000 random advertiser ids in bounded work, refusing each by index", async () => {
     const { a, b, event } = await world();
     const bAdvertiser = (await b.post("/advertiser", { advertiser: { name: "B" } })).body.response
