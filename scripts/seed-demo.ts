@@ -162,6 +162,9 @@ Try it with curl (the cookie jar plays the browser), with \`npm start\` running:
   curl -s -o /dev/null -c jar -b jar '${base}/px?id=${demo.pixelId}&t=2&order_id=A-1001&value=49.90'
   npm run seed-demo -- --show
 
+Beacons are good for a while after they are signed (an /imp for BEACON_MAX_AGE_S, 1 hour; a
+click for 30 days): run this again for fresh ones.
+
 A signed click (302 to https://example.com/):
   ${click}`);
   }

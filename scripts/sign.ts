@@ -1,5 +1,7 @@
 // `npm run sign -- '<url>'`: prints the URL with its `sig`, signed with SIGNING_SECRET or, when
 // that is unset, with the secret the service keeps in Redis (the same one it verifies with).
+// A URL without `ts` gets the current time: the edge takes an /imp for an hour after its ts
+// (BEACON_MAX_AGE_S) and a /click for 30 days, so an ad server signs each URL it serves.
 import { readConfig } from "../src/config.js";
 import { openRedisOrExit } from "../src/node/open-redis.js";
 import { signUrl } from "../src/signing/url-signature.js";

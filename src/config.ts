@@ -1,3 +1,5 @@
+import { CLICK_MAX_AGE_S, DEFAULT_IMP_MAX_AGE_S } from "./signing/beacon-freshness.js";
+
 /** Every environment variable the service reads, with its default (documented in README.md). */
 export interface Config {
   port: number;
@@ -9,6 +11,8 @@ export interface Config {
   localRedisPort: number;
   signingSecret: string | null;
   allowUnsigned: boolean;
+  /** How long a signed /imp is good after its `ts` (SPEC 14). */
+  beaconMaxAgeS: number;
   honorGpc: boolean;
   storageTimeoutMs: number;
   pixelCacheTtlMs: number;
@@ -25,6 +29,8 @@ export interface Config {
   rateLimitWrite: number;
   /** Whether the first X-Forwarded-For address is the client's (behind a proxy that sets it). */
   trustProxy: boolean;
+  /** Events `POST /events` takes per minute per member (0: no limit). */
+  rateLimitEvents: number;
   adminUsername: string | null;
   adminPassword: string | null;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
@@ -73,6 +79,7 @@ export function readConfig(env: Env): Config {
     localRedisPort: integer(env, "LOCAL_REDIS_PORT", 6380, 1, 65535),
     signingSecret: env.SIGNING_SECRET || null,
     allowUnsigned: flag(env, "ALLOW_UNSIGNED", false),
+    beaconMaxAgeS: integer(env, "BEACON_MAX_AGE_S", DEFAULT_IMP_MAX_AGE_S, 1, CLICK_MAX_AGE_S),
     honorGpc: flag(env, "HONOR_GPC", true),
     storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
     pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),
@@ -88,6 +95,8 @@ export function readConfig(env: Env): Config {
     rateLimitRead: integer(env, "RATE_LIMIT_READ", 1000, 0, 1_000_000),
     rateLimitWrite: integer(env, "RATE_LIMIT_WRITE", 60, 0, 1_000_000),
     trustProxy: flag(env, "TRUST_PROXY", false),
+    // 10,000 a second, a full batch every second: a member that needs more says so.
+    rateLimitEvents: integer(env, "RATE_LIMIT_EVENTS", 600_000, 0, 1_000_000_000),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     cloudflareKv: cloudflareKv(env),

@@ -7,6 +7,8 @@ export interface EdgeSettings {
   honorGpc: boolean;
   /** Accept beacons without a valid `sig` (ALLOW_UNSIGNED=1, development only). */
   allowUnsigned: boolean;
+  /** How long a signed `/imp` is good after its `ts` (BEACON_MAX_AGE_S, default 3600). */
+  beaconMaxAgeS: number;
   /** Longest the edge waits on storage before answering without it. */
   storageTimeoutMs: number;
   /** Send `/tag.js` gzipped when accepted: Node does; Cloudflare compresses Workers' answers. */

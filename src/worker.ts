@@ -13,6 +13,7 @@ import { type KeyValueNamespace, KvPixelConfigs } from "./storage/kv-pixel-confi
 import type { EdgeStorage, PixelConfigSource } from "./storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "./storage/redis/connect.js";
 import { RedisAttributionStore } from "./storage/redis/redis-attribution.js";
+import { RedisImpressionIds } from "./storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "./storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "./storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "./storage/redis/signing-secret.js";
@@ -28,6 +29,7 @@ export interface WorkerEnv extends StoreBindings {
   REDIS_URL: string;
   SIGNING_SECRET?: string;
   ALLOW_UNSIGNED?: string;
+  BEACON_MAX_AGE_S?: string;
   HONOR_GPC?: string;
   EDGE_STORAGE_TIMEOUT_MS?: string;
   LOG_RETENTION_DAYS?: string;
@@ -72,7 +74,7 @@ class RequestScope {
     const redisConfigs: PixelConfigSource = {
       get: (ref) => new RedisPixelConfigs(this.redis).get(ref),
     };
-    let stores: Omit<EdgeStorage, "pixels"> | null = null;
+    let stores: Omit<EdgeStorage, "pixels" | "impressionIds"> | null = null;
     const redisStores = () => {
       if (!stores) {
         const opened = workerStore(env, config);
@@ -89,6 +91,10 @@ class RequestScope {
       pixels: isolateCache(config).over(
         new KvPixelConfigs(env.PIXELS, redisConfigs, (work) => this.tasks.track(work)),
       ),
+      // Asked before a touch is handed on, so on this request's connection, not the writers'.
+      impressionIds: {
+        claim: (...args) => new RedisImpressionIds(this.redis).claim(...args),
+      },
       get touches() {
         return redisStores().touches;
       },
@@ -166,6 +172,7 @@ function appFor(env: WorkerEnv) {
     settings: {
       honorGpc: config.honorGpc,
       allowUnsigned: config.allowUnsigned,
+      beaconMaxAgeS: config.beaconMaxAgeS,
       storageTimeoutMs: config.storageTimeoutMs,
       gzipTag: false,
     },

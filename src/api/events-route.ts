@@ -6,7 +6,10 @@ import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
 import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
+import { checkOwnership, type Rejection } from "./event-ownership.js";
+import { chargeEvents } from "./event-rate-limit.js";
 import { jsonBody } from "./objects/write-body.js";
+import { rateSubject } from "./rate-limit.js";
 import { actingMember } from "./tenancy.js";
 
 export const MAX_EVENTS = 10_000;
@@ -53,14 +56,37 @@ const route = createRoute({
       },
     },
   },
-  responses: { 200: { description: "How many were accepted, and why the others were not" } },
+  responses: {
+    200: { description: "How many were accepted, and why the others were not" },
+    429: { description: "More than RATE_LIMIT_EVENTS events this minute (Retry-After)" },
+  },
 });
+
+/** An event checked on its own: the touch it describes, or why it is refused. */
+function checkEvent(raw: unknown, now: number): Touch | string {
+  const parsed = Event.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return `${issue?.path.join(".") || "event"}: ${issue?.message ?? "is invalid"}`;
+  }
+  const ts = parseTs(parsed.data.ts);
+  if (ts === null) return "ts: must be ISO-8601 or epoch milliseconds";
+  if (ts < now - MAX_AGE_MS) return "ts: more than 90 days old";
+  if (ts > now + MAX_AHEAD_MS) return "ts: more than 5 minutes in the future";
+  return { ...parsed.data, ts };
+}
 
 /**
  * `POST /events`: touches in batches. Each event stands alone: good ones are kept, bad ones
  * are listed with their index and reason; an event for another member's advertiser is refused.
+ * The batch's events count against RATE_LIMIT_EVENTS, and its advertisers and line items are
+ * read in two batched calls (SPEC 14: bounded work per request).
  */
-export function mountEventsRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+export function mountEventsRoute(
+  api: OpenAPIHono<ApiEnv>,
+  deps: ApiDeps,
+  eventsPerMinute: number,
+): void {
   documentedRoute(api, route, async (c) => {
     const member = await actingMember(c, deps);
     const body = (await jsonBody(c.req)) as { events?: unknown } | null;
@@ -68,52 +94,27 @@ export function mountEventsRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     if (!Array.isArray(events)) throw syntaxError("events", 'the body must be {"events": [...]}');
     if (events.length > MAX_EVENTS)
       throw syntaxError("events", `at most ${MAX_EVENTS} events a request`);
+    const charged = await chargeEvents(
+      deps,
+      rateSubject(c.var.user),
+      events.length,
+      eventsPerMinute,
+    );
+    c.header("X-Ratelimit-Events", String(charged.limit));
+    c.header("X-Count-Events", String(charged.count));
 
     const now = deps.clock();
-    const owners = new Map<number, number | null>(); // advertiser → member (null: none)
-    const lineItems = new Map<number, number | null>(); // line item → advertiser
-    const accepted: Touch[] = [];
-    const rejected: Array<{ index: number; error: string }> = [];
+    const valid: Array<{ index: number; touch: Touch }> = [];
+    const rejected: Rejection[] = [];
     for (const [index, raw] of events.entries()) {
-      const parsed = Event.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        rejected.push({
-          index,
-          error: `${issue?.path.join(".") || "event"}: ${issue?.message ?? "is invalid"}`,
-        });
-        continue;
-      }
-      const e = parsed.data;
-      const ts = parseTs(e.ts);
-      if (ts === null)
-        rejected.push({ index, error: "ts: must be ISO-8601 or epoch milliseconds" });
-      else if (ts < now - MAX_AGE_MS) rejected.push({ index, error: "ts: more than 90 days old" });
-      else if (ts > now + MAX_AHEAD_MS)
-        rejected.push({ index, error: "ts: more than 5 minutes in the future" });
-      else {
-        if (!owners.has(e.advertiser_id))
-          owners.set(
-            e.advertiser_id,
-            (await deps.stores.advertisers.get(e.advertiser_id))?.member_id ?? null,
-          );
-        if (!lineItems.has(e.line_item_id))
-          lineItems.set(
-            e.line_item_id,
-            (await deps.stores.lineItems.get(e.line_item_id))?.advertiser_id ?? null,
-          );
-        const owner = owners.get(e.advertiser_id);
-        if (owner === null || owner === undefined || (member !== null && owner !== member))
-          rejected.push({ index, error: `advertiser_id: advertiser ${e.advertiser_id} not found` });
-        else if (lineItems.get(e.line_item_id) !== e.advertiser_id)
-          rejected.push({
-            index,
-            error: `line_item_id: not a line item of advertiser ${e.advertiser_id}`,
-          });
-        else accepted.push({ ...e, ts });
-      }
+      const checked = checkEvent(raw, now);
+      if (typeof checked === "string") rejected.push({ index, error: checked });
+      else valid.push({ index, touch: checked });
     }
-    await deps.stores.touches.record(accepted);
-    return respond(c, { status: "OK", count: accepted.length, rejected });
+    const owned = await checkOwnership(deps.stores, member, valid);
+    rejected.push(...owned.rejected);
+    rejected.sort((a, b) => a.index - b.index);
+    await deps.stores.touches.record(owned.accepted);
+    return respond(c, { status: "OK", count: owned.accepted.length, rejected });
   });
 }

@@ -66,7 +66,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountAdvertiserRoutes(api, deps);
   mountLineItemRoutes(api, deps);
   mountCampaignRoutes(api, deps);
-  mountEventsRoute(api, deps);
+  mountEventsRoute(api, deps, limits.events);
   mountPixelRoutes(api, deps);
   mountConversionRoute(api, deps);
   mountConversionFeedRoute(api, deps);

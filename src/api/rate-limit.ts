@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import type { UserDocument } from "../objects/documents.js";
 import { keys } from "../storage/keys.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
@@ -10,21 +11,27 @@ export interface RateLimits {
   read: number;
   /** Writes per minute per member (0: no limit). */
   write: number;
+  /** Events ingested by `POST /events` per minute per member (0: no limit). */
+  events: number;
 }
 
 const WINDOW_MS = 60_000;
 
+/** Whose counters a request adds to: its member's, or a system admin's own. */
+export const rateSubject = (user: UserDocument): string =>
+  isAdmin(user) ? `admin-${user.id}` : `member-${user.member_id}`;
+
 /**
  * Per-member limits on reads and writes in fixed one-minute windows (RATE_LIMIT_READ,
  * RATE_LIMIT_WRITE), with AppNexus's X-Ratelimit-* and X-Count-* headers on every answer.
- * `POST /events` is ingestion, not object editing, and is counted by neither.
+ * `POST /events` is ingestion, not object editing, and is counted by neither: it counts its
+ * events against RATE_LIMIT_EVENTS (src/api/event-rate-limit.ts).
  */
 export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (c.req.path === "/events") return next();
     const kind = c.req.method === "GET" ? "read" : "write";
-    const user = c.var.user;
-    const who = isAdmin(user) ? `admin-${user.id}` : `member-${user.member_id}`;
+    const who = rateSubject(c.var.user);
     const now = deps.clock();
     const window = Math.floor(now / WINDOW_MS);
     const key = keys.rateCount(who, kind, window);

@@ -39,3 +39,16 @@ export function parseTouchQuery(
 export function clickTarget(params: URLSearchParams): URL | null {
   return parseHttpUrl(params.get("redir"));
 }
+
+// Auction ids are 64-bit integers at Xandr; other ad servers use uuids or their own tokens.
+const AID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The beacon's impression id (`aid`): null when it has none, undefined when it is malformed
+ * (an unfilled macro such as `${AUCTION_ID}`), so that such a beacon records nothing.
+ */
+export function impressionIdOf(params: URLSearchParams): string | null | undefined {
+  const aid = params.get("aid");
+  if (aid === null) return null;
+  return AID.test(aid) ? aid : undefined;
+}

@@ -15,6 +15,7 @@ import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage, FireLog, FireLogReader } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
+import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
@@ -103,6 +104,7 @@ export async function createNodeRuntime(
   const storage: EdgeStorage = {
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
+    impressionIds: new RedisImpressionIds(redis),
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
@@ -131,6 +133,7 @@ export async function createNodeRuntime(
       settings: {
         honorGpc: config.honorGpc,
         allowUnsigned: config.allowUnsigned,
+        beaconMaxAgeS: config.beaconMaxAgeS,
         storageTimeoutMs: config.storageTimeoutMs,
         gzipTag: true,
       },
@@ -151,7 +154,12 @@ export async function createNodeRuntime(
             : "ok",
       }),
     },
-    (app) => mountApi(app, api, { read: config.rateLimitRead, write: config.rateLimitWrite }),
+    (app) =>
+      mountApi(app, api, {
+        read: config.rateLimitRead,
+        write: config.rateLimitWrite,
+        events: config.rateLimitEvents,
+      }),
   );
   // A task may be waiting for a pixel config before it hands its fire to the queue.
   const drain = async () => {

@@ -3,8 +3,9 @@ import { createHmac } from "node:crypto";
 /**
  * HMAC-SHA256 signatures for beacon URLs (SPEC section 3). The signed text is the path and
  * every query parameter but `sig`, sorted by name (then value) and percent-encoded:
- * `/click?adv=2&cp=17607&cr=9&li=382&redir=https%3A%2F%2Fshop.example%2F`. Signing the path
- * too means an impression URL cannot be replayed as a click.
+ * `/click?adv=2&cp=17607&cr=9&li=382&redir=https%3A%2F%2Fshop.example%2F&ts=1795867200`.
+ * Signing the path too means an impression URL cannot be replayed as a click; signing `ts`
+ * means it cannot be made younger (SPEC 14).
  */
 export function canonicalQuery(path: string, params: URLSearchParams): string {
   const pairs = [...params].filter(([name]) => name !== "sig");
@@ -43,13 +44,16 @@ export async function hasValidSignature(
 }
 
 /**
- * Returns the URL with a `sig` for its path and query added (any old `sig` replaced).
+ * Returns the URL with a `sig` for its path and query added (any old `sig` replaced), and a
+ * `ts` of `nowMs` (in epoch seconds) first when it has none: the edge takes no beacon without.
  *
  * @example await signUrl(secret, "https://px.example/imp?adv=2&li=382&cp=17607&cr=9")
  */
-export async function signUrl(secret: string, url: string): Promise<string> {
+export async function signUrl(secret: string, url: string, nowMs = Date.now()): Promise<string> {
   const parsed = new URL(url);
   parsed.searchParams.delete("sig");
+  if (!parsed.searchParams.has("ts"))
+    parsed.searchParams.set("ts", String(Math.floor(nowMs / 1000)));
   parsed.searchParams.set("sig", await signatureFor(secret, parsed.pathname, parsed.searchParams));
   return parsed.toString();
 }

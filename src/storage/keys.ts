@@ -26,6 +26,9 @@ export const keys = {
    */
   repeatState: (userId: string, pixelId: number) => `{u:${userId}}:r:${pixelId}`,
 
+  /** A signed impression id already recorded (per advertiser: ad servers number their own). */
+  impressionId: (advertiserId: number, aid: string) => `aid:${advertiserId}:${aid}`,
+
   signingSecret: "config:signing-secret",
 
   /** Ids of every object of a type, and of those of one member. */
@@ -36,8 +39,8 @@ export const keys = {
   token: (tokenHash: string) => `token:${tokenHash}`,
   /** The token hashes a user was issued, so that all of them can be revoked. */
   userTokens: (userId: number) => `user-tokens:${userId}`,
-  /** API reads or writes of one member (or admin) in one minute. */
-  rateCount: (who: string, kind: "read" | "write", minute: number) =>
+  /** API reads, writes or ingested events of one member (or admin) in one minute. */
+  rateCount: (who: string, kind: "read" | "write" | "events", minute: number) =>
     `rate:${who}:${kind}:${minute}`,
   /**
    * Login attempts (src/api/auth/login-throttle.ts), in 5-minute windows. A user's keys share

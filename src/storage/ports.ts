@@ -17,6 +17,15 @@ export interface TouchStore {
 }
 
 /**
+ * Impression ids (a beacon's signed `aid`) already recorded: an id records its impression
+ * once, for the first browser that brings it (SPEC 14).
+ */
+export interface ImpressionIds {
+  /** True for the first claim of the id on this advertiser while it is kept, false after. */
+  claim(advertiserId: number, aid: string, userId: string, ttlMs: number): Promise<boolean>;
+}
+
+/**
  * Decides fires against their users' histories and records what the decisions change,
  * atomically and in the order given (a later fire of a user sees what an earlier one wrote).
  */
@@ -78,6 +87,7 @@ export interface FireLogReader {
 export interface EdgeStorage {
   pixels: PixelConfigSource;
   touches: TouchStore;
+  impressionIds: ImpressionIds;
   attribution: AttributionStore;
   fireLog: FireLog;
 }

@@ -15,10 +15,12 @@ async function get(url: string, headers: Record<string, string> = {}, app = fixt
   return response;
 }
 const touchesOf = (user: string) => new RedisTouchStore(fixture.redis.client).recent(user, 2);
+// Signed at the edge's (fixed) time: a beacon is good for an hour after its ts.
+const sign = (url: string) => signUrl(TEST_SECRET, url, NOW);
 
 describe("GET /imp", () => {
   it("records a signed impression under the browser's cookie", async () => {
-    const url = await signUrl(TEST_SECRET, `${BASE}/imp?adv=2&li=382&cp=17607&cr=9`);
+    const url = await sign(`${BASE}/imp?adv=2&li=382&cp=17607&cr=9`);
     const response = await get(url, { Cookie: "uuid2=555" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("image/gif");
@@ -36,7 +38,7 @@ describe("GET /imp", () => {
   });
 
   it("gives a new browser an id and records the impression under it", async () => {
-    const url = await signUrl(TEST_SECRET, `${BASE}/imp?adv=2&li=382`);
+    const url = await sign(`${BASE}/imp?adv=2&li=382`);
     const response = await get(url);
     const id = /uuid2=(\d+)/.exec(response.headers.get("set-cookie") ?? "")?.[1] ?? "none";
     expect(await touchesOf(id)).toHaveLength(1);
@@ -49,10 +51,10 @@ describe("GET /imp", () => {
     ["an impression sig used on /click", "cross-path"],
   ])("records nothing with %s, and still answers the GIF", async (_name, kind) => {
     let url = kind;
-    const signed = await signUrl(TEST_SECRET, `${BASE}/imp?adv=2&li=382&cp=1&cr=1`);
+    const signed = await sign(`${BASE}/imp?adv=2&li=382&cp=1&cr=1`);
     if (kind === "tamper") url = signed.replace("li=382", "li=383");
     if (kind === "other-secret")
-      url = await signUrl("another", `${BASE}/imp?adv=2&li=382&cp=1&cr=1`);
+      url = await signUrl("another", `${BASE}/imp?adv=2&li=382&cp=1&cr=1`, NOW);
     if (kind === "cross-path") url = signed.replace("/imp?", "/click?");
     const response = await get(url, { Cookie: "uuid2=555" });
     if (kind === "cross-path") expect(response.status).toBe(400);
@@ -76,7 +78,7 @@ describe("GET /imp", () => {
       ["adv=2&li=abc", "555"],
       ["adv=2", "555"],
     ] as const) {
-      const url = await signUrl(TEST_SECRET, `${BASE}/imp?${query}`);
+      const url = await sign(`${BASE}/imp?${query}`);
       expect((await get(url, { Cookie: `uuid2=${cookie}` })).status).toBe(200);
     }
     expect(await touchesOf("-1")).toEqual([]);
@@ -86,8 +88,7 @@ describe("GET /imp", () => {
 
 describe("GET /click", () => {
   it("records the click and redirects to the signed redir", async () => {
-    const url = await signUrl(
-      TEST_SECRET,
+    const url = await sign(
       `${BASE}/click?adv=2&li=382&cp=17607&cr=9&redir=${encodeURIComponent("https://shop.example/p?x=1&y=2")}`,
     );
     const response = await get(url, { Cookie: "uuid2=555" });
@@ -100,21 +101,15 @@ describe("GET /click", () => {
   it("answers 400 and records nothing for an unsigned or target-less click", async () => {
     const unsigned = `${BASE}/click?adv=2&li=382&redir=${encodeURIComponent("https://evil.example/")}`;
     expect((await get(unsigned, { Cookie: "uuid2=555" })).status).toBe(400);
-    const noTarget = await signUrl(TEST_SECRET, `${BASE}/click?adv=2&li=382`);
+    const noTarget = await sign(`${BASE}/click?adv=2&li=382`);
     expect((await get(noTarget, { Cookie: "uuid2=555" })).status).toBe(400);
-    const script = await signUrl(
-      TEST_SECRET,
-      `${BASE}/click?adv=2&li=382&redir=javascript:alert(1)`,
-    );
+    const script = await sign(`${BASE}/click?adv=2&li=382&redir=javascript:alert(1)`);
     expect((await get(script, { Cookie: "uuid2=555" })).status).toBe(400);
     expect(await touchesOf("555")).toEqual([]);
   });
 
   it("still redirects an opted-out browser, recording nothing", async () => {
-    const url = await signUrl(
-      TEST_SECRET,
-      `${BASE}/click?adv=2&li=382&redir=https%3A%2F%2Fshop.example%2F`,
-    );
+    const url = await sign(`${BASE}/click?adv=2&li=382&redir=https%3A%2F%2Fshop.example%2F`);
     const response = await get(url, { Cookie: "uuid2=-1" });
     expect(response.status).toBe(302);
     expect(await touchesOf("-1")).toEqual([]);
@@ -148,7 +143,7 @@ describe("touch history", () => {
   });
 
   it("stores a re-delivered touch once", async () => {
-    const url = await signUrl(TEST_SECRET, `${BASE}/imp?adv=2&li=382&cp=1&cr=1`);
+    const url = await sign(`${BASE}/imp?adv=2&li=382&cp=1&cr=1`);
     await get(url, { Cookie: "uuid2=555" });
     await get(url, { Cookie: "uuid2=555" });
     expect(await touchesOf("555")).toHaveLength(1);
@@ -156,7 +151,8 @@ describe("touch history", () => {
 });
 
 describe("npm run sign", () => {
-  it("prints URLs that the edge accepts", async () => {
+  it("prints URLs, stamped with the time, that the edge accepts", async () => {
+    const before = Math.floor(Date.now() / 1000);
     const { stdout } = await promisify(execFile)(
       "npx",
       ["tsx", "scripts/sign.ts", `${BASE}/imp?adv=2&li=382&cp=17607&cr=9`],
@@ -164,7 +160,26 @@ describe("npm run sign", () => {
     );
     const signed = stdout.trim();
     expect(signed).toMatch(/&sig=[0-9a-f]{64}$/);
-    await get(signed, { Cookie: "uuid2=555" });
+    const ts = Number(new URL(signed).searchParams.get("ts"));
+    expect(ts).toBeGreaterThanOrEqual(before);
+    expect(ts).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    // The CLI signs with the real time, so an edge on the real clock takes it.
+    const edge = await startNodeEdge(fixture.redis.url);
+    try {
+      await get(signed, { Cookie: "uuid2=555" }, edge);
+    } finally {
+      await edge.close();
+    }
+    expect(await touchesOf("555")).toHaveLength(1);
+  });
+
+  it("keeps a ts the URL already has", async () => {
+    const { stdout } = await promisify(execFile)(
+      "npx",
+      ["tsx", "scripts/sign.ts", `${BASE}/imp?adv=2&li=382&ts=${NOW / 1000}`],
+      { env: { ...process.env, SIGNING_SECRET: TEST_SECRET } },
+    );
+    await get(stdout.trim(), { Cookie: "uuid2=555" });
     expect(await touchesOf("555")).toHaveLength(1);
   });
 });

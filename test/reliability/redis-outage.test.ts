@@ -118,6 +118,7 @@ async function play(outage: Outage): Promise<Run> {
               TEST_SECRET,
               `https://px.example/${event.kind}?adv=2&li=382&cp=5&cr=${1 + (event.user % 3)}` +
                 (event.kind === "click" ? "&redir=https%3A%2F%2Fshop.example%2F" : ""),
+              now, // signed when the ad was served: at the edge's clock
             );
       const started = performance.now();
       const response = await edge.app.request(

@@ -69,4 +69,13 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
     await pixels.delete(first);
     expect(await pixels.get(first.id)).toBeNull();
   });
+
+  it("API objects by many ids: those that exist, in the order asked, across hash slots", async () => {
+    const pixels = new RedisObjectStore<PixelDocument>(redis.client, "pixel");
+    const ids = Array.from({ length: 300 }, (_, i) => 300 - i);
+    for (const id of ids) if (id % 3) await pixels.put(pixelDocument({ id, code: `c${id}` }), null);
+    const got = await pixels.getMany([...ids, 100_000]);
+    expect(got.map((p) => p.id)).toEqual(ids.filter((id) => id % 3));
+    expect(await pixels.getMany([])).toEqual([]);
+  });
 });

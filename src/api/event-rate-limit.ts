@@ -1,0 +1,33 @@
+import { keys } from "../storage/keys.js";
+import type { ApiDeps } from "./api-deps.js";
+import { ApiError } from "./api-error.js";
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Charges a request's events to its caller's minute (RATE_LIMIT_EVENTS, SPEC 14): events, not
+ * requests, because one request carries up to 10,000. Over the limit it throws RATE_EXCEEDED
+ * with Retry-After, and the refused events are given back so what is left of the minute can be
+ * used by a smaller batch. Answers the minute's count and the limit, for the headers.
+ */
+export async function chargeEvents(
+  deps: Pick<ApiDeps, "redis" | "clock">,
+  who: string,
+  events: number,
+  limit: number,
+): Promise<{ count: number; limit: number }> {
+  if (limit <= 0) return { count: 0, limit };
+  const now = deps.clock();
+  const window = Math.floor(now / WINDOW_MS);
+  const key = keys.rateCount(who, "events", window);
+  const count = await deps.redis.incrby(key, events);
+  if (count === events) await deps.redis.pexpire(key, WINDOW_MS);
+  if (count <= limit) return { count, limit };
+  await deps.redis.decrby(key, events);
+  throw new ApiError(
+    "RATE_EXCEEDED",
+    `More than ${limit} events a minute; try again later`,
+    undefined,
+    Math.ceil(((window + 1) * WINDOW_MS - now) / 1000),
+  );
+}
