@@ -56,6 +56,9 @@ const admin = keepTrying(
     ),
   log,
 );
+// With Redis up that takes a moment (a password hash), and the API is usable from the first
+// request; with Redis away the first attempt fails at once and listening waits no longer.
+await admin.firstAttempt;
 const server = serve(
   {
     fetch: runtime.app.fetch,

@@ -9,6 +9,8 @@ export function redactError(error: unknown): string {
 export interface KeptTrying<T> {
   /** Resolves with the first success; rejects only when stopped first. */
   readonly result: Promise<T>;
+  /** Settles once the first attempt has, however it went. */
+  readonly firstAttempt: Promise<void>;
   stop(): void;
 }
 
@@ -27,12 +29,18 @@ export function keepTrying<T>(
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let cancel: (error: Error) => void = () => {};
+  let attempted: () => void = () => {};
+  const firstAttempt = new Promise<void>((resolve) => {
+    attempted = resolve;
+  });
   const result = new Promise<T>((resolve, reject) => {
     cancel = reject;
     let failures = 0;
     let loggedAt = 0;
     const attempt = () => {
-      work().then(resolve, (error: unknown) => {
+      const done = work();
+      done.then(attempted, attempted);
+      done.then(resolve, (error: unknown) => {
         failures++;
         if (Date.now() - loggedAt >= 60_000) {
           loggedAt = Date.now();
@@ -54,6 +62,7 @@ export function keepTrying<T>(
   result.catch(() => {});
   return {
     result,
+    firstAttempt,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -85,7 +85,7 @@ export async function createNodeRuntime(
   // Never waited for at start: the edge listens while Redis is away, and a beacon's signature
   // is checked once the shared secret could be read (SPEC 13).
   const secret = config.signingSecret
-    ? { result: Promise.resolve(config.signingSecret), stop() {} }
+    ? { result: Promise.resolve(config.signingSecret), firstAttempt: Promise.resolve(), stop() {} }
     : keepTrying("signing secret", () => sharedSigningSecret(redis), log);
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
     ttlMs: config.pixelCacheTtlMs,

@@ -109,7 +109,7 @@ async function play(outage: Outage): Promise<Run> {
       if (frozenAt) {
         frozenEvents++;
         // Paced so that the freeze spans most of the stream's second part, not its end.
-        await new Promise((resolve) => setTimeout(resolve, 8));
+        await new Promise((resolve) => setTimeout(resolve, 10));
       }
       const path =
         event.kind === "px"
