@@ -20,6 +20,7 @@ const redis = opened.redis;
 const writer = new RedisPixelWriter(redis);
 
 async function createDemo(): Promise<{
+  memberId: number;
   pixelId: number;
   advertiserId: number;
   lineItemId: number;
@@ -88,7 +89,7 @@ async function createDemo(): Promise<{
     campaigns: [{ id: campaignId }],
     ...stamps,
   });
-  return { pixelId, advertiserId, lineItemId, campaignId };
+  return { memberId, pixelId, advertiserId, lineItemId, campaignId };
 }
 
 async function findDemo() {
@@ -103,6 +104,7 @@ async function findDemo() {
     const pixel = JSON.parse(json);
     const campaignId = pixel.campaigns?.[0]?.id;
     return {
+      memberId: member,
       pixelId: pixel.id,
       advertiserId: pixel.advertiser_id,
       lineItemId: pixel.line_items[0].id,
@@ -114,10 +116,12 @@ async function findDemo() {
 
 /** Prints a pixel's fire log and conversions, read from the event store the service writes. */
 async function showLogs(pixelId: number): Promise<void> {
-  const log = await openStore(config, () => {}, Date.now).catch((error: Error) => {
+  const log = await openStore(config, () => {}, Date.now).catch(() => {
     // The embedded store belongs to one process: the running service holds it.
     console.error(
-      `${error.message}\nWith the service running, the same conversions are at ${base}/conversion?pixel_id=${pixelId} (signed in).`,
+      `The running service holds the embedded event store (${config.localStoreDir}): stop it and run this again, or give both the same DATABASE_URL.
+With the service running, read the conversions through the API, signed in as in the README:
+  curl -b cookies '${base}/conversion?pixel_id=${pixelId}'`,
     );
     process.exit(1);
   });
@@ -152,7 +156,8 @@ try {
       secret,
       `${base}/click?${q}&redir=${encodeURIComponent("https://example.com/")}`,
     );
-    console.log(`${existing ? "Found" : "Created"} the demo: advertiser ${demo.advertiserId}, line item ${demo.lineItemId}, campaign ${demo.campaignId}, pixel ${demo.pixelId}.
+    console.log(`${existing ? "Found" : "Created"} the demo: member ${demo.memberId}, advertiser ${demo.advertiserId}, line item ${demo.lineItemId}, campaign ${demo.campaignId}, pixel ${demo.pixelId}.
+(URLs below use ${base}: set PUBLIC_URL, or PORT, to the service's address.)
 
 The tag for the advertiser's thank-you page:
   <img src="${base}/px?id=${demo.pixelId}&t=2" width="1" height="1" alt="" />
@@ -160,7 +165,10 @@ The tag for the advertiser's thank-you page:
 Try it with curl (the cookie jar plays the browser), with \`npm start\` running:
   curl -s -o /dev/null -c jar -b jar '${imp}'
   curl -s -o /dev/null -c jar -b jar '${base}/px?id=${demo.pixelId}&t=2&order_id=A-1001&value=49.90'
-  npm run seed-demo -- --show
+and the conversion log, signed in to the API (README, "The management API"):
+  curl -b cookies '${base}/conversion?advertiser_id=${demo.advertiserId}'
+(\`npm run seed-demo -- --show\` prints it too, from DATABASE_URL's store, or from the embedded
+one once the service is stopped.)
 
 Beacons are good for a while after they are signed (an /imp for BEACON_MAX_AGE_S, 1 hour; a
 click for 30 days): run this again for fresh ones.
