@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
+import { decodeSpoolLine, encodeSpoolLine } from "./spool-line.js";
 import { lockSpool } from "./spool-lock.js";
 
 const batchKey = (record: SpoolRecord) => `${record.batch.writer}:${record.batch.seq}`;
@@ -57,7 +58,7 @@ export class FileSpool implements Spool {
     for (const line of text.split("\n")) {
       if (!line) continue;
       try {
-        const record = JSON.parse(line) as SpoolRecord;
+        const record = decodeSpoolLine(line);
         if (!writers.has(record.batch.writer)) writers.set(record.batch.writer, writers.size);
         found.push({ record, bytes: Buffer.byteLength(line) + 1 });
       } catch {
@@ -103,7 +104,7 @@ export class FileSpool implements Spool {
   }
 
   add(record: SpoolRecord): boolean {
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${encodeSpoolLine(record)}\n`;
     const bytes = Buffer.byteLength(line);
     if (this.totalBytes + bytes > this.options.maxBytes) {
       this.refused = true;

@@ -10,8 +10,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { toEdgePixel } from "../../src/pixels/pixel-document.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
 import type { SpoolRecord } from "../../src/spool/spool.js";
+import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
 
 let dir = "";
@@ -87,5 +89,46 @@ describe("FileSpool", () => {
     expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
     await spool.close();
     expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe("fires on disk", () => {
+  it("write each pixel config once per record, and read back exactly what was spooled", async () => {
+    const pixel = (id: number) => toEdgePixel(pixelDocument({ id }), advertiserDocument());
+    const [p37, p38] = [pixel(37), pixel(38)];
+    const accepted = (
+      i: number,
+      id = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    ) => ({
+      id,
+      ts: 1_764_000_000_000 + i,
+      user_id: String(4000 + i),
+      requested_pixel_id: i % 2 ? 38 : 37,
+      order_id: null,
+      other: null,
+      value: null,
+    });
+    const fires = Array.from({ length: 100 }, (_, i) => ({
+      fire: accepted(i),
+      pixel: i % 2 ? p38 : p37,
+    }));
+    const record: SpoolRecord = {
+      kind: "fires",
+      batch: { writer: "w", seq: 1 },
+      fires: [
+        ...fires,
+        { fire: accepted(0, "x"), ref: { id: 39 } },
+        { fire: accepted(0, "y"), pixel: null },
+      ],
+    };
+    const spool = await open();
+    expect(spool.add(record)).toBe(true);
+    await spool.close();
+    const bytes = statSync(join(dir, "spool.jsonl")).size;
+    // A config in every fire would be several times larger.
+    expect(bytes).toBeLessThan(JSON.stringify(record).length / 2);
+    const again = await open();
+    expect(again.peek()).toEqual(record);
+    await again.close();
   });
 });
