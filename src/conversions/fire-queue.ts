@@ -106,8 +106,8 @@ export class FireQueue implements FireSink {
 
   /**
    * Whether a flush waits for the batch in flight: under load, what arrives while one batch is
-   * being written goes in the next, so batches grow with the load and each costs Redis and
-   * the client once (one call and one log group per pixel-hour instead of one per turn). A
+   * being written goes in the next, so batches grow with the load and each costs Redis, the
+   * store and the client once (one script call and one statement instead of one per turn). A
    * lone fire finds nothing in flight and goes at once. A full queue does not wait.
    */
   private waitsForSending(sending: number, queued: number): boolean {

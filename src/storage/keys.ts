@@ -1,6 +1,6 @@
 /**
  * Every Redis key the service uses, built in one place (documented in docs/storage.md).
- * Keys that one Lua script touches share a hash tag (`{u:…}` per user, `{px:…}` per pixel) so
+ * Keys that one Lua script touches share a hash tag (`{u:…}` per user, `{login:…}` per login) so
  * the same scripts run on Redis Cluster.
  */
 
