@@ -32,6 +32,28 @@ export async function startServer(
   throw new Error(`${script} did not start`);
 }
 
+/**
+ * The edge (`src/server.ts`) on `port`, against the bench's own Redis and PostgreSQL, with a
+ * spool file of its own, pinned with `pin`.
+ */
+export function startEdgeServer(
+  port: number,
+  stores: { redisUrl: string; databaseUrl: string; secret: string },
+  pin: string[],
+): Promise<ChildProcess> {
+  return startServer(
+    "src/server.ts",
+    port,
+    {
+      REDIS_URL: stores.redisUrl,
+      DATABASE_URL: stores.databaseUrl,
+      SIGNING_SECRET: stores.secret,
+      SPOOL_PATH: `/tmp/bench-spool-${port}.jsonl`,
+    },
+    pin,
+  );
+}
+
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));

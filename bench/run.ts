@@ -7,7 +7,14 @@ import type { SqlClient } from "../src/storage/sql/sql-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
-import { cpuPinning, cpuSeconds, startServer, stopProcess, treeCpuSeconds } from "./processes.js";
+import {
+  cpuPinning,
+  cpuSeconds,
+  startEdgeServer,
+  startServer,
+  stopProcess,
+  treeCpuSeconds,
+} from "./processes.js";
 import { countEdgeCommands } from "./redis-commands.js";
 import { median, writeResults } from "./results.js";
 import { firesLogged, seedBenchData } from "./seed.js";
@@ -67,15 +74,9 @@ try {
   const barePort = await freePort();
   const edgePort = await freePort();
   const bare = await startServer("bench/bare-server.ts", barePort, {}, serverPin);
-  const edge = await startServer(
-    "src/server.ts",
+  const edge = await startEdgeServer(
     edgePort,
-    {
-      REDIS_URL: redisServer.url,
-      DATABASE_URL: postgres.url,
-      SIGNING_SECRET: SECRET,
-      SPOOL_PATH: `/tmp/bench-spool-${edgePort}.jsonl`,
-    },
+    { redisUrl: redisServer.url, databaseUrl: postgres.url, secret: SECRET },
     serverPin,
   );
   const measure = async (

@@ -5,7 +5,7 @@ import { migrate } from "../src/storage/sql/migrate.js";
 import { pgClient } from "../src/storage/sql/pg-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { loadGenerator, runLoad } from "./load.js";
-import { cpuPinning, cpuSeconds, startServer, stopProcess } from "./processes.js";
+import { cpuPinning, cpuSeconds, startEdgeServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
 import { seedBenchData, seedUsers, USER_BASE } from "./seed.js";
 
@@ -27,15 +27,9 @@ const steps: Array<Record<string, number>> = [];
 try {
   const data = await seedBenchData(redis, { ...sizes, users: 1000 });
   const port = await freePort();
-  const edge = await startServer(
-    "src/server.ts",
+  const edge = await startEdgeServer(
     port,
-    {
-      REDIS_URL: redisServer.url,
-      DATABASE_URL: postgres.url,
-      SIGNING_SECRET: "bench",
-      SPOOL_PATH: `/tmp/bench-spool-${port}.jsonl`,
-    },
+    { redisUrl: redisServer.url, databaseUrl: postgres.url, secret: "bench" },
     serverPin,
   );
   try {

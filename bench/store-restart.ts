@@ -9,7 +9,7 @@ import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { pgClient } from "../src/storage/sql/pg-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { loadGenerator, runLoad } from "./load.js";
-import { startServer, stopProcess } from "./processes.js";
+import { startEdgeServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
 import { firesLogged, seedBenchData } from "./seed.js";
 
@@ -29,15 +29,9 @@ try {
     users: 10_000,
     touchesPerUser: 10,
   });
-  const edge = await startServer(
-    "src/server.ts",
+  const edge = await startEdgeServer(
     port,
-    {
-      REDIS_URL: redisServer.url,
-      DATABASE_URL: postgres.url,
-      SIGNING_SECRET: "bench",
-      SPOOL_PATH: `/tmp/bench-spool-${port}.jsonl`,
-    },
+    { redisUrl: redisServer.url, databaseUrl: postgres.url, secret: "bench" },
     [],
   );
   try {
