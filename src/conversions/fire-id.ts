@@ -15,8 +15,13 @@ export function newFireId(): string {
     b.toString(16).padStart(2, "0"),
   ).join("");
   counter += 1;
-  const count = counter.toString(16).padStart(16, "0");
-  return `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-${prefix.slice(12)}-${count.slice(0, 4)}-${count.slice(4)}`;
+  return uuidOf(prefix, counter);
+}
+
+/** The UUID of 16 hex digits of prefix and a counter (as 16 more). */
+function uuidOf(prefix: string, count: number): string {
+  const c = count.toString(16).padStart(16, "0");
+  return `${prefix.slice(0, 8)}-${prefix.slice(8, 12)}-${prefix.slice(12)}-${c.slice(0, 4)}-${c.slice(4)}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,7 +35,5 @@ export function fireIdAsUuid(id: string): string | null {
   if (UUID.test(id)) return id.toLowerCase();
   const earlier = EARLIER_FORMAT.exec(id);
   if (!earlier?.[1] || !earlier[2]) return null;
-  const p = earlier[1];
-  const count = Number.parseInt(earlier[2], 36).toString(16).padStart(16, "0");
-  return `${p.slice(0, 8)}-${p.slice(8, 12)}-${p.slice(12)}-${count.slice(0, 4)}-${count.slice(4)}`;
+  return uuidOf(earlier[1], Number.parseInt(earlier[2], 36));
 }

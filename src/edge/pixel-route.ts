@@ -3,11 +3,11 @@ import { newFireId } from "../conversions/fire-id.js";
 import type { AcceptedFire } from "../conversions/log-rows.js";
 import type { AppDeps } from "../deps.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
+import { withTimeout } from "../with-timeout.js";
 import { pixelAnswer } from "./piggyback-response.js";
 import { type PixelQuery, parsePixelQuery } from "./pixel-query.js";
 import { gifResponse, redirectResponse, scriptResponse } from "./responses.js";
 import { identify, OPTED_OUT, wantsSecureCookie } from "./user-identity.js";
-import { withTimeout } from "./with-timeout.js";
 
 /**
  * `GET /px`: answers at once with the GIF, a redirect or the piggyback script, and hands the

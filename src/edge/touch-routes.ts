@@ -3,10 +3,10 @@ import type { Touch } from "../attribution/types.js";
 import type { AppDeps } from "../deps.js";
 import { beaconFreshness, CLICK_MAX_AGE_S, MAX_AHEAD_S } from "../signing/beacon-freshness.js";
 import { hasValidSignature } from "../signing/url-signature.js";
+import { withTimeout } from "../with-timeout.js";
 import { gifResponse, NO_CACHE_HEADERS, redirectResponse } from "./responses.js";
 import { clickTarget, impressionIdOf, parseTouchQuery } from "./touch-query.js";
 import { type Identity, identify, OPTED_OUT, wantsSecureCookie } from "./user-identity.js";
-import { withTimeout } from "./with-timeout.js";
 
 function identity(c: Context, deps: AppDeps, url: URL): Identity {
   return identify({

@@ -19,6 +19,7 @@ import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import { answersWithin } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 
@@ -28,18 +29,6 @@ function nodeHeader(c: Context, name: string): string | null {
   if (!incoming) return c.req.header(name) ?? null; // app.request() in tests has no socket
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(", ") : (value ?? null);
-}
-
-/** "ok" when Redis answers PING within half a second, else why not. */
-async function redisAnswers(redis: RedisClient): Promise<string> {
-  const timeout = new Promise<string>((resolve) =>
-    setTimeout(() => resolve("no answer within 500 ms"), 500).unref(),
-  );
-  const ping = redis.ping().then(
-    () => "ok",
-    (error: unknown) => `unreachable: ${String(error)}`,
-  );
-  return Promise.race([ping, timeout]);
 }
 
 /** The event store as the runtime needs it (src/node/open-store.ts opens one). */
@@ -145,7 +134,7 @@ export async function createNodeRuntime(
       background: (_c, work) => tasks.track(work),
       log,
       readiness: async () => ({
-        redis: await redisAnswers(redis),
+        redis: await answersWithin(redis.ping(), "unreachable"),
         store: await fireLog.status(),
         spool: !spool
           ? "ok"

@@ -2,6 +2,7 @@ import { fireIdAsUuid } from "../../conversions/fire-id.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../../conversions/log-rows.js";
 import type { Logger } from "../../deps.js";
 import type { ReportCounts } from "../../reports/report-counters.js";
+import { answersWithin } from "../../with-timeout.js";
 import type { BatchId, FireLog, FireLogReader, TimeRange } from "../ports.js";
 import { APPEND_BATCH_SQL, type BatchColumns, batchColumns } from "./append-batch.js";
 import { DayPartitions, dayOf } from "./partitions.js";
@@ -74,14 +75,7 @@ export class SqlEventStore implements FireLog, FireLogReader {
 
   /** "ok" when the database answers within half a second, else why not (for /readyz). */
   status(): Promise<string> {
-    const timeout = new Promise<string>((resolve) =>
-      setTimeout(() => resolve("no answer within 500 ms"), 500).unref?.(),
-    );
-    const ping = this.sql.query("SELECT 1").then(
-      () => "ok",
-      (error: unknown) => `unavailable: ${String((error as Error).message ?? error)}`,
-    );
-    return Promise.race([ping, timeout]);
+    return answersWithin(this.sql.query("SELECT 1"), "unavailable");
   }
 
   /**

@@ -1,0 +1,29 @@
+/** The promise's value, or `fallback` once `ms` pass or it fails; the promise runs on. */
+export function withTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
+
+/**
+ * A readiness check (for /readyz): "ok" when `ping` succeeds within `ms`, else why not.
+ *
+ * @example await answersWithin(redis.ping(), "unreachable") // "ok", or "unreachable: …"
+ */
+export function answersWithin(ping: Promise<unknown>, failure: string, ms = 500): Promise<string> {
+  const answer = ping.then(
+    () => "ok",
+    (error: unknown) => `${failure}: ${String((error as Error)?.message ?? error)}`,
+  );
+  return withTimeout(answer, ms, `no answer within ${ms} ms`);
+}
