@@ -27,7 +27,11 @@ export class LogOnceASecond {
     } else this.pending.set(entry.msg, { entry: { ...entry }, times: 1 });
     const wait = (this.lastAt.get(entry.msg) ?? 0) + this.intervalMs - Date.now();
     if (wait <= 0) this.write(entry.msg);
-    else this.timer ??= setTimeout(() => this.flush(), wait);
+    else {
+      // Not holding the process open (a CLI, a test) for a line that can wait.
+      this.timer ??= setTimeout(() => this.flush(), wait);
+      (this.timer as { unref?: () => void }).unref?.();
+    }
   }
 
   /** Writes every held line now (at shutdown, or when the interval is over). */

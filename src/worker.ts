@@ -216,13 +216,8 @@ export default {
           // Redis decided and the store refused: queue the decisions instead, never decide
           // these fires again (as the Node spool does).
           if (error instanceof StoreWriteFailed && message.body.kind === "fires" && env.SPOOL) {
-            const decided: SpoolRecord = {
-              kind: "decided",
-              batch: error.batch,
-              entries: error.entries,
-            };
             if (
-              await env.SPOOL.send(decided).then(
+              await env.SPOOL.send(error.decided).then(
                 () => true,
                 () => false,
               )

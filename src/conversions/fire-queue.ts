@@ -148,7 +148,7 @@ export class FireQueue implements FireSink {
    * what SPOOL_GATHER_MS brings), not one record per turn: the replay writes a record at a
    * time, and under load it must write faster than fires arrive or the spool only grows.
    */
-  private gathering: SpoolRecord | null = null;
+  private gathering: Extract<SpoolRecord, { kind: "fires" | "touches" }> | null = null;
   private gatherTimer: ReturnType<typeof setTimeout> | null = null;
 
   private spoolBehind(kind: "fires", items: SpooledFire[]): void;
@@ -163,11 +163,7 @@ export class FireQueue implements FireSink {
       this.gatherTimer = setTimeout(() => this.spoolGathered(), SPOOL_GATHER_MS);
     }
     const into: unknown[] =
-      this.gathering.kind === "fires"
-        ? this.gathering.fires
-        : this.gathering.kind === "touches"
-          ? this.gathering.touches
-          : [];
+      this.gathering.kind === "fires" ? this.gathering.fires : this.gathering.touches;
     into.push(...items);
     if (into.length >= SPOOL_RECORD_MAX) this.spoolGathered();
   }
@@ -235,7 +231,7 @@ export class FireQueue implements FireSink {
           this.toSpool(
             // Redis decided and the store did not take it: keep the decisions, not the fires.
             error instanceof StoreWriteFailed
-              ? { kind: "decided", batch: error.batch, entries: error.entries }
+              ? error.decided
               : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
             error instanceof StoreWriteFailed ? error.reason : error,
           ),
@@ -308,14 +304,8 @@ export class FireQueue implements FireSink {
       } catch (error) {
         // Redis decided these fires and the store refused them: from now on the record is
         // the decisions (same batch number, same place in the spool), never decided again.
-        if (error instanceof StoreWriteFailed && record.kind === "fires") {
-          const decided: SpoolRecord = {
-            kind: "decided",
-            batch: record.batch,
-            entries: error.entries,
-          };
-          if (spool.add(decided)) spool.remove(record);
-        }
+        if (error instanceof StoreWriteFailed && record.kind === "fires")
+          if (spool.add(error.decided)) spool.remove(record);
         await new Promise((resolve) => setTimeout(resolve, wait));
         wait = Math.min(wait * 2, RETRY_MAX_MS);
       }

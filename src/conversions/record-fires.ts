@@ -1,6 +1,7 @@
 import { ineligibility } from "../attribution/eligibility.js";
 import type { Decision } from "../attribution/types.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
+import type { SpoolRecord } from "../spool/spool.js";
 import type { AttributionStore, BatchId, FireLog } from "../storage/ports.js";
 import { type AcceptedFire, type FireLogEntry, type FireLogRow, fireLogRow } from "./log-rows.js";
 
@@ -21,6 +22,11 @@ export class StoreWriteFailed extends Error {
     readonly reason: unknown,
   ) {
     super(`store write failed: ${String((reason as Error)?.message ?? reason)}`);
+  }
+
+  /** What the spool keeps instead of the fires: the decisions, under the same batch number. */
+  get decided(): SpoolRecord {
+    return { kind: "decided", batch: this.batch, entries: this.entries };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "../deps.js";
+import { LogOnceASecond } from "../log-once-a-second.js";
 
 /** A secret that may sit in an error's message: the password of a `scheme://user:pass@host` URL. */
 export function redactError(error: unknown): string {
@@ -17,8 +18,8 @@ export interface KeptTrying<T> {
 /**
  * Runs `work` until it succeeds, every `everyMs`: what the server needs from a dependency at
  * start (the shared signing secret, the admin user) must not stop it from listening while that
- * dependency is away (SPEC 13). Failures are logged once a minute, with their count and only
- * the error's message (ioredis errors carry the commands they failed, AUTH included).
+ * dependency is away (SPEC 13). Failures are logged once a minute (`times`: how many since the
+ * last line), with only the error's message (ioredis errors carry the commands they failed, AUTH included).
  */
 export function keepTrying<T>(
   what: string,
@@ -33,24 +34,18 @@ export function keepTrying<T>(
   const firstAttempt = new Promise<void>((resolve) => {
     attempted = resolve;
   });
+  const notices = new LogOnceASecond(log, 60_000);
   const result = new Promise<T>((resolve, reject) => {
     cancel = reject;
-    let failures = 0;
-    let loggedAt = 0;
     const attempt = () => {
       const done = work();
       done.then(attempted, attempted);
       done.then(resolve, (error: unknown) => {
-        failures++;
-        if (Date.now() - loggedAt >= 60_000) {
-          loggedAt = Date.now();
-          log({
-            level: "warn",
-            msg: `${what}: waiting for Redis`,
-            failures,
-            error: redactError(error),
-          });
-        }
+        notices.note({
+          level: "warn",
+          msg: `${what}: waiting for Redis`,
+          error: redactError(error),
+        });
         if (stopped) return;
         timer = setTimeout(attempt, everyMs);
         timer.unref();

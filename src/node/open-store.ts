@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
 import type { Logger } from "../deps.js";
+import { LogOnceASecond } from "../log-once-a-second.js";
 import type { ReportCounts } from "../reports/report-counters.js";
 import { lockFile } from "../spool/spool-lock.js";
 import { DependencyDown } from "../storage/dependency-down.js";
@@ -29,7 +30,7 @@ export interface OpenedStore extends FireLog, FireLogReader {
 /**
  * Opens the event store SPEC 10 describes: DATABASE_URL when set, else the embedded PGlite in
  * LOCAL_STORE_DIR (locked to this process). Never waits for the database: migrations are
- * applied as soon as it answers (retried every 2 s, the failure logged once per minute), and
+ * applied as soon as it answers (retried every 2 s, the failures logged once a minute), and
  * until then writes fail fast, so the edge spools them, and reads answer 503.
  */
 export async function openStore(
@@ -57,8 +58,8 @@ export async function openStore(
     markReady = resolve;
   });
 
+  const notices = new LogOnceASecond(log, 60_000);
   let failures = 0;
-  let lastLogged = 0;
   const connect = async (): Promise<void> => {
     if (closed) return;
     try {
@@ -76,16 +77,12 @@ export async function openStore(
     } catch (error) {
       failures++;
       lastError = String((error as Error).message ?? error);
-      if (Date.now() - lastLogged >= 60_000) {
-        lastLogged = Date.now();
-        log({
-          level: "warn",
-          msg: "event store unavailable, retrying",
-          store: sql.endpoint,
-          failures,
-          error: lastError,
-        });
-      }
+      notices.note({
+        level: "warn",
+        msg: "event store unavailable, retrying",
+        store: sql.endpoint,
+        error: lastError,
+      });
       timer = setTimeout(connect, RETRY_MS);
       timer.unref();
     }
@@ -146,6 +143,7 @@ export async function openStore(
     },
     async close() {
       closed = true;
+      notices.flush();
       if (timer) clearTimeout(timer);
       await sql.close();
       await unlock?.();
