@@ -1,3 +1,4 @@
+import { fireIdAsUuid } from "../../conversions/fire-id.js";
 import type { FireLogEntry } from "../../conversions/log-rows.js";
 import { QUARTER_MS, toMicros } from "../../reports/report-counters.js";
 
@@ -90,15 +91,12 @@ interface Quarter {
 }
 
 /** A batch's parameters, column by column. Unknown pixels have fires but no aggregates. */
-export function batchColumns(
-  entries: readonly FireLogEntry[],
-  asUuid: (id: string) => string | null,
-): BatchColumns {
+export function batchColumns(entries: readonly FireLogEntry[]): BatchColumns {
   const fires: unknown[][] = Array.from({ length: 15 }, () => []);
   const conversions: unknown[][] = Array.from({ length: 13 }, () => []);
   const quarters = new Map<string, Quarter>();
   for (const { fire, revenue } of entries) {
-    const id = asUuid(fire.id) ?? crypto.randomUUID();
+    const id = fireIdAsUuid(fire.id) ?? crypto.randomUUID();
     const decimalUser = DECIMAL_USER.test(fire.user_id);
     const values = [
       fire.ts,

@@ -1,4 +1,3 @@
-import { fireIdAsUuid } from "../../conversions/fire-id.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../../conversions/log-rows.js";
 import type { Logger } from "../../deps.js";
 import type { ReportCounts } from "../../reports/report-counters.js";
@@ -28,7 +27,7 @@ const NO_PARTITION = "23514";
  * atomically), so a batch sent again after a lost reply adds nothing.
  */
 export class SqlEventStore implements FireLog, FireLogReader {
-  readonly partitions: DayPartitions;
+  private readonly partitions: DayPartitions;
 
   constructor(
     private readonly sql: SqlClient,
@@ -49,7 +48,7 @@ export class SqlEventStore implements FireLog, FireLogReader {
         msg: "fires older than LOG_RETENTION_DAYS not stored",
         fires: entries.length - kept.length,
       });
-    const columns = batchColumns(kept, fireIdAsUuid);
+    const columns = batchColumns(kept);
     for (let attempt = 0; ; attempt++) {
       await this.partitions.ensure(kept.map((e) => dayOf(e.fire.ts)));
       try {

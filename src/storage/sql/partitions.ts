@@ -53,7 +53,7 @@ export class DayPartitions {
    * their names. A dropped day is gone whole, without a row-by-row delete.
    */
   async dropBefore(now: number, retentionDays: number): Promise<string[]> {
-    const firstKept = dayOf(now) - retentionDays + 1;
+    const firstKept = DayPartitions.firstKeptDay(now, retentionDays);
     const rows = await this.sql.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
