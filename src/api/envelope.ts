@@ -49,6 +49,18 @@ export function writeResponse(
   });
 }
 
+/** Xandr's errors name their kind in `dbg_info.output_term`, which some clients read. */
+const OUTPUT_TERM: Record<ApiError["kind"], string> = {
+  SYNTAX: "syntax",
+  NOAUTH: "noauth",
+  UNAUTH: "unauth",
+  NOTFOUND: "not_found",
+  INTEGRITY: "integrity",
+  RATE_EXCEEDED: "rate_exceeded",
+  SYSTEM: "system",
+  UNAVAILABLE: "system",
+};
+
 /** The error envelope; never a stack trace or an internal detail. */
 export function errorResponse(c: Context, error: ApiError): Response {
   const status = ERROR_STATUS[error.kind];
@@ -62,7 +74,7 @@ export function errorResponse(c: Context, error: ApiError): Response {
         error: error.message,
         error_description: error.field ? `field: ${error.field}` : null,
         error_code: error.kind === "RATE_EXCEEDED" ? "RATE_EXCEEDED" : null,
-        dbg_info: { version: API_VERSION, warnings: [] },
+        dbg_info: { output_term: OUTPUT_TERM[error.kind], version: API_VERSION, warnings: [] },
       },
     },
     status,
