@@ -69,6 +69,8 @@ export interface NodeRuntime {
   pixelCache: CachedPixelConfigs;
   tasks: BackgroundTasks;
   fires: FireQueue;
+  /** Runs queued reports (REPORT_RUNNERS at once). */
+  reportRunner: ReportRunner;
   /** Resolves once every accepted fire and touch has been written. */
   drain(): Promise<void>;
   /** Stops listening for pixel changes and waits for background writes. */
@@ -117,7 +119,7 @@ export async function createNodeRuntime(
   };
   const toEdges = edgeSync(redis, kv, log);
   const stores = createApiStores(redis, clock);
-  const reports = new ReportRunner({
+  const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
     source: fireLog.reportSource,
     names: objectNames(stores),
@@ -129,7 +131,7 @@ export async function createNodeRuntime(
     },
     pollMs: REPORT_POLL_MS,
   });
-  reports.start(config.reportRunners);
+  reportRunner.start(config.reportRunners);
   const api: ApiDeps = {
     redis,
     stores,
@@ -137,7 +139,7 @@ export async function createNodeRuntime(
     reports: {
       jobs: fireLog.reportJobs,
       retention: config.retention,
-      queued: () => reports.wake(),
+      queued: () => reportRunner.wake(),
     },
     clock,
     log,
@@ -200,10 +202,11 @@ export async function createNodeRuntime(
     pixelCache,
     tasks,
     fires,
+    reportRunner,
     drain,
     async close() {
       secret.stop();
-      await reports.stop();
+      await reportRunner.stop();
       subscriber.disconnect();
       await tasks.drain();
       // What Redis has not taken by now stays in the spool for the next start.
