@@ -11,7 +11,7 @@ import { documentedRoute } from "../documented-route.js";
 import { API_VERSION, respond } from "../envelope.js";
 import { namedAdvertiser } from "../objects/advertiser-routes.js";
 import { jsonBody } from "../objects/write-body.js";
-import { actingMember, isAdmin } from "../tenancy.js";
+import { actingMember, boundAdvertiser, isAdmin } from "../tenancy.js";
 import { checkReportRequest } from "./report-request.js";
 
 const REPORT_ID = /^[0-9a-f]{32}$/;
@@ -191,13 +191,20 @@ async function ownJob(c: Context<ApiEnv>, deps: ApiDeps): Promise<ReportJob> {
   if (!REPORT_ID.test(id)) throw syntaxError("id", "must be a report id from POST /report");
   const job = await deps.reports.jobs.get(id, deps.clock());
   const user = c.var.user;
-  if (!job || (!isAdmin(user) && job.member_id !== user.member_id)) throw notFound(`report ${id}`);
+  // An advertiser user sees the reports it asked for; a member's users, the member's.
+  const mine =
+    job !== null &&
+    (isAdmin(user) ||
+      (job.member_id === user.member_id &&
+        (boundAdvertiser(user) === null || job.user_id === user.id)));
+  if (!job || !mine) throw notFound(`report ${id}`);
   return job;
 }
 
 /**
- * The pixels a report reads: the member's, narrowed to the advertiser the query names (which an
- * advertiser-scope report must), and to the advertiser_id and pixel_id filters.
+ * The pixels a report reads: the member's (an advertiser user's advertiser's), narrowed to the
+ * advertiser the query names (which an advertiser-scope report must, unless the user is bound to
+ * one), and to the advertiser_id and pixel_id filters.
  */
 async function reportScope(
   c: Context<ApiEnv>,
@@ -207,14 +214,17 @@ async function reportScope(
   filters: ReportRequest["filters"],
 ): Promise<number[]> {
   let pixels = await deps.stores.pixels.list(member);
+  const bound = boundAdvertiser(c.var.user);
+  if (bound !== null) pixels = pixels.filter((p) => p.advertiser_id === bound);
   const named = c.req.query("advertiser_id") || c.req.query("advertiser_code");
   if (named) {
     const advertiser = await namedAdvertiser(c, deps, member, {
       id: "advertiser_id",
       code: "advertiser_code",
     });
+    if (bound !== null && advertiser.id !== bound) throw notFound("advertiser");
     pixels = pixels.filter((p) => p.advertiser_id === advertiser.id);
-  } else if (type.scope === "advertiser" && filters.advertiser_id?.length !== 1)
+  } else if (type.scope === "advertiser" && bound === null && filters.advertiser_id?.length !== 1)
     throw syntaxError(
       "advertiser_id",
       `${type.name} is an advertiser's report: POST /report?advertiser_id=<id>`,
