@@ -3,8 +3,10 @@
 // 1,000,000 conversions and network_analytics over 10,000,000 fires in 30 days, and what the
 // store holds for them. The data goes in through the event store's own write path (batches of
 // decided fires), into a private PostgreSQL; the objects and the reports go through the API of
-// the Node runtime, on a private Redis. BENCH_REPORT_FIRES (10,000,000) sets the size; every
-// 10th fire is a counted conversion. Figures go to bench/results/report-service.json.
+// the Node runtime, on a private Redis. BENCH_REPORT_FIRES (10,000,000) sets the size; one fire
+// in ten is a counted conversion. The reports are the usual cuts (per day and line item,
+// campaign or pixel; per local hour and pixel), and one row per conversion for one day.
+// Figures go to bench/results/report-service.json.
 
 import pg from "pg";
 import { ensureAdmin } from "../src/api/objects/users.js";
@@ -77,17 +79,20 @@ try {
       ),
     );
 
-  // A month of fires, spread evenly, one in ten a counted conversion (click or view).
+  // A month of fires, spread evenly over time; pixel, line item, campaign, creative and
+  // whether a fire counts are drawn independently (a multiplicative hash of the fire's number),
+  // one fire in ten a counted conversion, half of them post-click.
   const entry = (i: number): FireLogEntry => {
-    const counted = i % 10 === 0;
-    const click = i % 20 === 0;
+    const h = Math.imul(i + 1, 2_654_435_761) >>> 0;
+    const counted = (h >>> 20) % 10 === 0;
+    const click = ((h >>> 12) & 1) === 0;
     const ts = FIRST + Math.floor((i / FIRES) * DAYS * 86_400_000);
-    const li = lineItems[i % LINE_ITEMS] ?? 0;
+    const li = lineItems[(h >>> 4) % LINE_ITEMS] ?? 0;
     return {
       fire: {
         id: newFireId(),
         ts,
-        pixel_id: pixels[i % PIXELS] ?? 0,
+        pixel_id: pixels[h % PIXELS] ?? 0,
         advertiser_id: advertiser,
         user_id: String(1_000_000_000_000 + (i % 3_000_000)),
         order_id: counted ? `o-${i}` : null,
@@ -98,8 +103,8 @@ try {
         reason: counted ? "counted" : "no_touch",
         conversion_type: counted ? (click ? "click" : "view") : null,
         line_item_id: counted ? li : null,
-        campaign_id: counted ? 1 + (i % 7) : null,
-        creative_id: counted ? 1 + (i % 5) : null,
+        campaign_id: counted ? 1 + ((h >>> 8) % 7) : null,
+        creative_id: counted ? 1 + ((h >>> 24) % 5) : null,
         imp_ts: counted ? ts - 3_600_000 : null,
       },
       revenue: counted ? 10 + (i % 90) : null,
@@ -157,15 +162,31 @@ try {
       report_type: "attributed_conversions",
       columns: [
         "day",
-        "pixel_id",
         "line_item_id",
         "line_item_name",
+        "campaign_id",
+        "post_click_or_post_view_conv",
+        "post_click_or_post_view_revenue",
+      ],
+      report_interval: "last_30_days",
+    },
+    `&advertiser_id=${advertiser}`,
+  );
+  // A row per conversion of one day, with its order id: the rows, not the scan, cost here.
+  const attributedRows = await timeToReady(
+    {
+      report_type: "attributed_conversions",
+      columns: [
+        "datetime",
+        "pixel_id",
+        "order_id",
+        "line_item_id",
         "campaign_id",
         "creative_id",
         "post_click_or_post_view_conv",
         "post_click_or_post_view_revenue",
       ],
-      report_interval: "last_30_days",
+      report_interval: "yesterday",
     },
     `&advertiser_id=${advertiser}`,
   );
@@ -176,8 +197,7 @@ try {
       "pixel_id",
       "pixel_name",
       "line_item_id",
-      "campaign_id",
-      "creative_id",
+      "line_item_name",
       "fires",
       "unattributed_fires",
       "total_convs",
@@ -222,6 +242,7 @@ try {
     loadSeconds: Number(loadSeconds.toFixed(1)),
     stored,
     attributedConversions: { ...attributed, overConversions: stored.conversions },
+    attributedConversionsOneDayPerConversion: attributedRows,
     networkAnalyticsDaily: { ...network, overFires: stored.fires },
     networkAnalyticsHourlyNewYork: { ...networkHourly, overFires: stored.fires },
     targetSeconds: 2,
