@@ -1,4 +1,4 @@
-import type { Logger } from "./deps.js";
+import type { Logger } from "./storage/ports.js";
 
 /**
  * Work the edge does after answering. Tracked so that a shutdown, the end of a Worker request

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
-import type { FireSink } from "./conversions/fire-queue.js";
-import type { EdgeStorage } from "./storage/ports.js";
+import type { EdgeStorage, FireSink, Logger } from "./storage/ports.js";
 
 export interface EdgeSettings {
   /** Treat `Sec-GPC: 1` as an opt-out (HONOR_GPC, default on). */
@@ -14,9 +13,6 @@ export interface EdgeSettings {
   /** Send `/tag.js` gzipped when accepted: Node does; Cloudflare compresses Workers' answers. */
   gzipTag: boolean;
 }
-
-/** One JSON object per line; never secrets. */
-export type Logger = (entry: Record<string, unknown>) => void;
 
 /** What createApp needs; the runtime entry files build it (src/server.ts, src/worker.ts). */
 export interface AppDeps {

@@ -1,24 +1,15 @@
 import type { Touch } from "../attribution/types.js";
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import { countFires, type Spool, type SpooledFire, type SpoolRecord } from "../spool/spool.js";
 import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
-import type { BatchId } from "../storage/ports.js";
+import type { BatchId, FireSink, Logger } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
 import { type FireToRecord, recordFires, StoreWriteFailed } from "./record-fires.js";
 
 /** Runs `work` once the current I/O phase is over (Node), or on the next turn elsewhere. */
 const nextTurn: (work: () => void) => void =
   typeof setImmediate === "function" ? (work) => setImmediate(work) : (work) => setTimeout(work, 0);
-
-/** Where the edge hands what it accepted; writing happens after the response. */
-export interface FireSink {
-  record(fire: AcceptedFire, pixel: EdgePixel | null): void;
-  /** A fire whose pixel config could not be read: written once it can be. */
-  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
-  touch(touch: Touch): void;
-}
 
 /** A random id per process: the writer part of every batch id (see BatchId). */
 export const newWriterId = (): string =>

@@ -1,3 +1,4 @@
+import { parseHttpUrl } from "../pixels/http-url.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
@@ -17,20 +18,8 @@ const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
 const VALUE = /^[0-9]{1,15}(?:\.[0-9]{1,10})?$/;
 const MAX_CODE_LENGTH = 100;
 const MAX_OTHER_CHARS = 30;
-const MAX_URL_LENGTH = 2048;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it strips
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
-
-/** An absolute http(s) URL, or null. */
-export function parseHttpUrl(text: string | null | undefined): URL | null {
-  if (!text || text.length > MAX_URL_LENGTH) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Decoded query parameters by name, as Hono's `c.req.query()` gives them. */
 export type QueryParams = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 import type { Touch } from "../attribution/types.js";
-import { parseHttpUrl } from "./pixel-query.js";
+import { parseHttpUrl } from "../pixels/http-url.js";
 
 const ID = /^[1-9][0-9]{0,14}$/;
 

@@ -1,11 +1,10 @@
 import type { Config } from "../config.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import type { ReportCounts } from "../reports/report-counters.js";
 import { lockFile } from "../spool/spool-lock.js";
 import { DependencyDown } from "../storage/dependency-down.js";
-import type { BatchId, FireLog, FireLogReader, TimeRange } from "../storage/ports.js";
+import type { BatchId, FireLog, FireLogReader, Logger, TimeRange } from "../storage/ports.js";
 import { SqlEventStore } from "../storage/sql/event-store.js";
 import { migrate } from "../storage/sql/migrate.js";
 import { pgClient } from "../storage/sql/pg-client.js";

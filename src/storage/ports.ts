@@ -1,7 +1,23 @@
 import type { Decision, Fire, Touch } from "../attribution/types.js";
-import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
+import type {
+  AcceptedFire,
+  ConversionRow,
+  FireLogEntry,
+  FireLogRow,
+} from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import type { ReportCounts } from "../reports/report-counters.js";
+
+/** One JSON object per line; never secrets. */
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** Where the edge hands what it accepted; writing happens after the response. */
+export interface FireSink {
+  record(fire: AcceptedFire, pixel: EdgePixel | null): void;
+  /** A fire whose pixel config could not be read: written once it can be. */
+  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
+  touch(touch: Touch): void;
+}
 
 /** Where the edge reads pixel configs from (Redis, a cache in front of it, or Workers KV). */
 export interface PixelConfigSource {
