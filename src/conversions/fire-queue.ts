@@ -1,6 +1,7 @@
 import type { Touch } from "../attribution/types.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import { randomHex } from "../random-hex.js";
 import { countFires, type Spool, type SpooledFire, type SpoolRecord } from "../spool/spool.js";
 import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
 import type { BatchId, FireSink, Logger } from "../storage/ports.js";
@@ -12,10 +13,7 @@ const nextTurn: (work: () => void) => void =
   typeof setImmediate === "function" ? (work) => setImmediate(work) : (work) => setTimeout(work, 0);
 
 /** A random id per process: the writer part of every batch id (see BatchId). */
-export const newWriterId = (): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
+export const newWriterId = (): string => randomHex(8);
 
 const RETRY_MIN_MS = 100;
 /** The most fires (or touches) one record of what waits behind the spool holds. */
