@@ -1,5 +1,6 @@
 import { parseHttpUrl } from "../pixels/http-url.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
+import { OBJECT_ID } from "./object-id.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
 export interface PixelQuery {
@@ -13,7 +14,6 @@ export interface PixelQuery {
   gpc: boolean;
 }
 
-const ID = /^[1-9][0-9]{0,14}$/;
 const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
 const VALUE = /^[0-9]{1,15}(?:\.[0-9]{1,10})?$/;
 const MAX_CODE_LENGTH = 100;
@@ -26,10 +26,10 @@ export type QueryParams = Readonly<Record<string, string | undefined>>;
 
 function pixelRef(params: QueryParams): PixelRef | null {
   const id = params.id;
-  if (id !== undefined) return ID.test(id) ? { id: Number(id) } : null;
+  if (id !== undefined) return OBJECT_ID.test(id) ? { id: Number(id) } : null;
   const code = params.code;
   const member = params.member;
-  if (!code || code.length > MAX_CODE_LENGTH || !member || !ID.test(member)) return null;
+  if (!code || code.length > MAX_CODE_LENGTH || !member || !OBJECT_ID.test(member)) return null;
   return { code, member_id: Number(member) };
 }
 
