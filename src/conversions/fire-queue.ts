@@ -3,8 +3,8 @@ import { LogOnceASecond } from "../log-once-a-second.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import { randomHex } from "../random-hex.js";
 import { countFires, type Spool, type SpooledFire, type SpoolRecord } from "../spool/spool.js";
-import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
-import type { BatchId, FireSink, Logger } from "../storage/ports.js";
+import { writeSpooled } from "../spool/write-spooled.js";
+import type { BatchId, FireSink, Logger, WriteStorage } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
 import { type FireToRecord, recordFires, StoreWriteFailed } from "./record-fires.js";
 
@@ -47,7 +47,7 @@ export class FireQueue implements FireSink {
   private stopped = false;
 
   constructor(
-    private readonly storage: SpoolStorage,
+    private readonly storage: WriteStorage,
     private readonly log: Logger,
     private readonly options: {
       spool?: Spool;

@@ -99,11 +99,18 @@ export interface FireLogReader {
   ): Promise<Array<[quarterStart: number, counts: ReportCounts]>>;
 }
 
-/** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
-export interface EdgeStorage {
+/**
+ * What writing accepted fires and touches needs (FireQueue, the spool's replay, a Worker's
+ * RedisWriter): a spooled fire may still have to read its pixel's config.
+ */
+export interface WriteStorage {
   pixels: PixelConfigSource;
   touches: TouchStore;
-  impressionIds: ImpressionIds;
   attribution: AttributionStore;
   fireLog: FireLog;
+}
+
+/** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
+export interface EdgeStorage extends WriteStorage {
+  impressionIds: ImpressionIds;
 }

@@ -5,8 +5,8 @@ import type { AcceptedFire } from "../conversions/log-rows.js";
 import { jsonLogger } from "../deps.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
 import { type QueueProducer, QueueSpool } from "../spool/queue-spool.js";
-import type { SpoolStorage } from "../spool/write-spooled.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
+import type { WriteStorage } from "../storage/ports.js";
 import { connectRedis } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
@@ -30,7 +30,7 @@ export interface WriterEnv extends StoreBindings {
  */
 export class RedisWriter extends DurableObject<WriterEnv> {
   private readonly fires: FireQueue;
-  private readonly storage: SpoolStorage;
+  private readonly storage: WriteStorage;
 
   constructor(ctx: unknown, env: WriterEnv) {
     super(ctx, env);
