@@ -1,7 +1,7 @@
 import {
   DAY_MS,
   TOUCH_HISTORY_MAX_AGE_MS,
-  TOUCH_HISTORY_MIN_COUNT,
+  TOUCH_HISTORY_MAX_COUNT,
 } from "../../attribution/limits.js";
 import type { Touch } from "../../attribution/types.js";
 import { keys } from "../keys.js";
@@ -38,7 +38,7 @@ export class RedisTouchStore implements TouchStore {
     const parts = bySlot(this.redis, [...byHistory], ([key]) => key);
     await Promise.all(
       parts.map((part) => {
-        const args: ScriptArg[] = [TOUCH_HISTORY_MIN_COUNT, oldest, ttl];
+        const args: ScriptArg[] = [TOUCH_HISTORY_MAX_COUNT, oldest, ttl];
         for (const [, list] of part) {
           args.push(list.length);
           for (const touch of list) args.push(touch.ts, encodeTouch(touch));
