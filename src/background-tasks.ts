@@ -17,10 +17,6 @@ export class BackgroundTasks {
     task.finally(() => this.pending.delete(task));
   }
 
-  get size(): number {
-    return this.pending.size;
-  }
-
   /** Resolves once every task tracked so far, and any they started, has settled. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

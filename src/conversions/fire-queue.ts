@@ -214,16 +214,14 @@ export class FireQueue implements FireSink {
     };
     this.firesSending += 1;
     this.track(
-      recordFires(this.storage, fires, numberAsSent).then(
-        () => undefined,
-        (error) =>
-          this.toSpool(
-            // Redis decided and the store did not take it: keep the decisions, not the fires.
-            error instanceof StoreWriteFailed
-              ? error.decided
-              : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
-            error instanceof StoreWriteFailed ? error.reason : error,
-          ),
+      recordFires(this.storage, fires, numberAsSent).catch((error) =>
+        this.toSpool(
+          // Redis decided and the store did not take it: keep the decisions, not the fires.
+          error instanceof StoreWriteFailed
+            ? error.decided
+            : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
+          error instanceof StoreWriteFailed ? error.reason : error,
+        ),
       ),
       () => {
         this.firesSending -= 1;

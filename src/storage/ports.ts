@@ -29,7 +29,6 @@ export interface PixelConfigSource {
 /** A user's impressions and clicks, per advertiser, newest first and bounded. */
 export interface TouchStore {
   record(touches: readonly Touch[]): Promise<void>;
-  recent(userId: string, advertiserId: number): Promise<Touch[]>;
 }
 
 /**

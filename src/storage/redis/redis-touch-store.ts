@@ -10,7 +10,7 @@ import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { RECORD_TOUCH_LUA } from "./scripts/record-touch.js";
 import { bySlot } from "./slot-groups.js";
-import { decodeTouch, encodeTouch } from "./touch-member.js";
+import { encodeTouch } from "./touch-member.js";
 
 /** Touch history in one sorted set per user and advertiser (score = touch time). */
 export class RedisTouchStore implements TouchStore {
@@ -49,10 +49,5 @@ export class RedisTouchStore implements TouchStore {
         );
       }),
     );
-  }
-
-  async recent(userId: string, advertiserId: number): Promise<Touch[]> {
-    const members = await this.redis.zrevrange(keys.touches(userId, advertiserId), 0, -1);
-    return members.flatMap((m) => decodeTouch(m, userId, advertiserId) ?? []);
   }
 }
