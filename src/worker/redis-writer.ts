@@ -14,10 +14,9 @@ import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import type { WriterBatch } from "./shard-sink.js";
 import { missingStore, type StoreBindings, workerStore } from "./worker-store.js";
 
-export interface WriterEnv extends StoreBindings {
-  REDIS_URL: string;
+/** The Durable Object's `env`: the Worker's, bindings and variables (read by src/config.ts). */
+export interface WriterEnv extends StoreBindings, Readonly<Record<string, unknown>> {
   SPOOL?: QueueProducer;
-  [name: string]: unknown;
 }
 
 /**
@@ -34,8 +33,8 @@ export class RedisWriter extends DurableObject<WriterEnv> {
 
   constructor(ctx: unknown, env: WriterEnv) {
     super(ctx, env);
-    const config = readConfig(env as unknown as Record<string, string | undefined>);
-    const redis = connectRedis({ url: env.REDIS_URL, lazyConnect: true });
+    const config = readConfig(env);
+    const redis = connectRedis({ url: config.redisUrl ?? undefined, lazyConnect: true });
     redis.on("error", (error: Error) =>
       jsonLogger({ level: "warn", msg: "redis", error: error.message }),
     );
@@ -46,7 +45,7 @@ export class RedisWriter extends DurableObject<WriterEnv> {
       }),
       touches: new RedisTouchStore(redis),
       attribution: new RedisAttributionStore(redis),
-      fireLog: workerStore(env, config)?.store ?? missingStore,
+      fireLog: workerStore(env, config, jsonLogger)?.store ?? missingStore,
     };
     this.fires = new FireQueue(
       this.storage,
