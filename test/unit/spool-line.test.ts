@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { AcceptedFire } from "../../src/conversions/log-rows.js";
+import type { EdgePixel } from "../../src/pixels/pixel-document.js";
+import type { SpoolRecord } from "../../src/spool/spool.js";
+import { decodeSpoolLine, encodeSpoolLine } from "../../src/spool/spool-line.js";
+
+const pixel = (id: number): EdgePixel => ({
+  id,
+  member_id: 1,
+  advertiser_id: 2,
+  state: "active",
+  trigger_type: "hybrid",
+  min_minutes_per_conv: null,
+  post_view_expire_mins: 60,
+  post_click_expire_mins: 120,
+  post_view_value: 1,
+  post_click_value: 10,
+  line_items: [{ id: 382, state: "active" }],
+  piggyback_pixels: [],
+  redirect_domains: [],
+});
+
+const fire = (id: string): AcceptedFire => ({
+  id,
+  user_id: "555",
+  ts: 1_795_867_200_000,
+  order_id: null,
+  value: null,
+  requested_pixel_id: 37,
+  other: null,
+});
+
+const batch = { writer: "w1", seq: 3 };
+
+describe("spool lines", () => {
+  it("write each distinct pixel config once per record and read back the same record", () => {
+    const a = pixel(37);
+    const b = pixel(38);
+    const record: SpoolRecord = {
+      kind: "fires",
+      batch,
+      fires: [
+        { fire: fire("1"), pixel: a },
+        { fire: fire("2"), pixel: a },
+        { fire: fire("3"), pixel: b },
+        { fire: fire("4"), pixel: null },
+        { fire: fire("5"), ref: { code: "thanks", member_id: 1 } },
+      ],
+    };
+    const line = encodeSpoolLine(record);
+    expect(line).not.toContain("\n");
+    expect(JSON.parse(line).pixels).toHaveLength(2);
+    expect(decodeSpoolLine(line)).toEqual(record);
+  });
+
+  it("read a line written before (a config in every fire) as it is", () => {
+    const record: SpoolRecord = {
+      kind: "fires",
+      batch,
+      fires: [{ fire: fire("1"), pixel: pixel(37) }],
+    };
+    expect(decodeSpoolLine(JSON.stringify(record))).toEqual(record);
+  });
+
+  it("write touches and decided fires as plain JSON", () => {
+    const record: SpoolRecord = {
+      kind: "touches",
+      batch,
+      touches: [
+        {
+          type: "imp",
+          user_id: "555",
+          advertiser_id: 2,
+          line_item_id: 382,
+          campaign_id: null,
+          creative_id: null,
+          ts: 1,
+        },
+      ],
+    };
+    expect(encodeSpoolLine(record)).toBe(JSON.stringify(record));
+    expect(decodeSpoolLine(encodeSpoolLine(record))).toEqual(record);
+  });
+});
