@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signatureFor, signUrl } from "../../src/signing/url-signature.js";
-import { seedPixelAndTouches } from "../helpers/documents.js";
 import { TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
 import { touchHistory } from "../helpers/touch-history.js";
 
 // SPEC 14: a signed beacon is good for a while (ts), and an impression id (aid) once.

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { ADMIN, ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
-import { seedPixelAndTouches } from "../helpers/documents.js";
 import { startNodeEdge, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
 import { touchHistory } from "../helpers/touch-history.js";
 
 const BASE = "https://px.example";

@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isAllowedRedirect } from "../../src/edge/redirect-allowlist.js";
 import type { EdgePixel } from "../../src/pixels/pixel-document.js";
+import { edgePixel } from "../helpers/documents.js";
 
-const pixel = (redirect_domains: string[], piggybacks: string[] = []): EdgePixel => ({
-  id: 37,
-  member_id: 1,
-  advertiser_id: 2,
-  state: "active",
-  trigger_type: "hybrid",
-  min_minutes_per_conv: null,
-  post_view_expire_mins: null,
-  post_click_expire_mins: null,
-  post_view_value: null,
-  post_click_value: null,
-  line_items: [],
-  piggyback_pixels: piggybacks.map((url) => ({ pixel_type: "img", url })),
-  redirect_domains,
-});
+const pixel = (redirect_domains: string[], piggybacks: string[] = []): EdgePixel =>
+  edgePixel({
+    redirect_domains,
+    piggyback_pixels: piggybacks.map((url) => ({ pixel_type: "img", url })),
+  });
 
 describe("isAllowedRedirect", () => {
   it.each([

@@ -1,24 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AcceptedFire } from "../../src/conversions/log-rows.js";
-import type { EdgePixel } from "../../src/pixels/pixel-document.js";
 import type { SpoolRecord } from "../../src/spool/spool.js";
 import { decodeSpoolLine, encodeSpoolLine } from "../../src/spool/spool-line.js";
-
-const pixel = (id: number): EdgePixel => ({
-  id,
-  member_id: 1,
-  advertiser_id: 2,
-  state: "active",
-  trigger_type: "hybrid",
-  min_minutes_per_conv: null,
-  post_view_expire_mins: 60,
-  post_click_expire_mins: 120,
-  post_view_value: 1,
-  post_click_value: 10,
-  line_items: [{ id: 382, state: "active" }],
-  piggyback_pixels: [],
-  redirect_domains: [],
-});
+import { edgePixel } from "../helpers/documents.js";
 
 const fire = (id: string): AcceptedFire => ({
   id,
@@ -34,8 +18,8 @@ const batch = { writer: "w1", seq: 3 };
 
 describe("spool lines", () => {
   it("write each distinct pixel config once per record and read back the same record", () => {
-    const a = pixel(37);
-    const b = pixel(38);
+    const a = edgePixel();
+    const b = edgePixel({ id: 38 });
     const record: SpoolRecord = {
       kind: "fires",
       batch,
@@ -57,7 +41,7 @@ describe("spool lines", () => {
     const record: SpoolRecord = {
       kind: "fires",
       batch,
-      fires: [{ fire: fire("1"), pixel: pixel(37) }],
+      fires: [{ fire: fire("1"), pixel: edgePixel() }],
     };
     expect(decodeSpoolLine(JSON.stringify(record))).toEqual(record);
   });
