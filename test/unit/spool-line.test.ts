@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AcceptedFire } from "../../src/conversions/log-rows.js";
 import type { SpoolRecord } from "../../src/spool/spool.js";
 import { decodeSpoolLine, encodeSpoolLine } from "../../src/spool/spool-line.js";
-import { edgePixel } from "../helpers/documents.js";
+import { edgePixel, touchOf } from "../helpers/documents.js";
 
 const fire = (id: string): AcceptedFire => ({
   id,
@@ -50,17 +50,7 @@ describe("spool lines", () => {
     const record: SpoolRecord = {
       kind: "touches",
       batch,
-      touches: [
-        {
-          type: "imp",
-          user_id: "555",
-          advertiser_id: 2,
-          line_item_id: 382,
-          campaign_id: null,
-          creative_id: null,
-          ts: 1,
-        },
-      ],
+      touches: [touchOf("imp", "555", 1, { campaign_id: null })],
     };
     expect(encodeSpoolLine(record)).toBe(JSON.stringify(record));
     expect(decodeSpoolLine(encodeSpoolLine(record))).toEqual(record);
