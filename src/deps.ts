@@ -14,7 +14,7 @@ export interface EdgeSettings {
   gzipTag: boolean;
 }
 
-/** What createApp needs; the runtime entry files build it (src/server.ts, src/worker.ts). */
+/** What createApp needs; each runtime builds it (src/node/node-runtime.ts, src/worker/worker-runtime.ts). */
 export interface AppDeps {
   settings: EdgeSettings;
   clock: () => number;
