@@ -33,6 +33,10 @@ export interface Config {
   rateLimitEvents: number;
   adminUsername: string | null;
   adminPassword: string | null;
+  /** Reports this process runs at once (0: it runs none and leaves them to other processes). */
+  reportRunners: number;
+  /** Rows a report may have; more ends it in error (excel: at most 100,000, as Xandr's). */
+  reportMaxRows: number;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
   cloudflareKv: { accountId: string; namespaceId: string; apiToken: string } | null;
   /** Workers only: how many RedisWriter Durable Objects users are spread over. */
@@ -113,6 +117,8 @@ export function readConfig(env: Env): Config {
     rateLimitEvents: integer(env, "RATE_LIMIT_EVENTS", 600_000, 0, 1_000_000_000),
     adminUsername: text(env, "ADMIN_USERNAME") ?? null,
     adminPassword: text(env, "ADMIN_PASSWORD") ?? null,
+    reportRunners: integer(env, "REPORT_RUNNERS", 1, 0, 16),
+    reportMaxRows: integer(env, "REPORT_MAX_ROWS", 500_000, 1, 5_000_000),
     cloudflareKv: cloudflareKv(env),
     writerShards: integer(env, "WRITER_SHARDS", 16, 1, 1024),
     writerBatchMs: integer(env, "WRITER_BATCH_MS", 20, 0, 60_000),

@@ -7,7 +7,7 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import type { FireLogReader, Logger, TouchStore } from "../storage/ports.js";
+import type { FireLogReader, Logger, ReportJobStore, TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
@@ -29,11 +29,21 @@ export interface ApiStores {
   touches: TouchStore;
 }
 
+/** What the Report Service routes need besides the objects (SPEC 11). */
+export interface ReportServiceDeps {
+  jobs: ReportJobStore;
+  /** Days of data kept: conversions (`LOG_RETENTION_DAYS`) and aggregates. */
+  retention: { logDays: number; statsDays: number };
+  /** Tells this process's runner a job was queued. */
+  queued(): void;
+}
+
 export interface ApiDeps {
   redis: RedisClient;
   stores: ApiStores;
   /** The logs and report counters the edge writes. */
   fireLog: FireLogReader;
+  reports: ReportServiceDeps;
   clock: () => number;
   log: Logger;
   /** The address a request came from, as the login throttle counts it (TRUST_PROXY). */

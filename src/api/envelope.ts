@@ -1,12 +1,20 @@
 import type { Context } from "hono";
 import { DependencyDown, isDependencyDown } from "../storage/dependency-down.js";
+import type { RateUsage } from "./api-env.js";
 import { ApiError, ERROR_STATUS, unavailable } from "./api-error.js";
 
 export const API_VERSION = "1.18.651";
 
-/** `{"response": {...}}`, the shape of every API answer. */
+/** The rate limits and counts the request used, when it was counted (rate-limit.ts). */
+const rateUsage = (c: Context): RateUsage | undefined => c.get("rateUsage" as never);
+
+/** `{"response": {...}}`, the shape of every API answer; `dbg_info` carries the rate usage. */
 export function respond(c: Context, body: Record<string, unknown>, status = 200): Response {
-  return c.json({ response: body }, status as 200);
+  const usage = rateUsage(c);
+  const dbg = body.dbg_info as Record<string, unknown> | undefined;
+  const answer =
+    usage || dbg ? { ...body, dbg_info: { version: API_VERSION, ...dbg, ...usage } } : body;
+  return c.json({ response: answer }, status as 200);
 }
 
 export interface ReadResult {
@@ -49,6 +57,18 @@ export function writeResponse(
   });
 }
 
+/** Xandr's errors name their kind in `dbg_info.output_term`, which some clients read. */
+const OUTPUT_TERM: Record<ApiError["kind"], string> = {
+  SYNTAX: "syntax",
+  NOAUTH: "noauth",
+  UNAUTH: "unauth",
+  NOTFOUND: "not_found",
+  INTEGRITY: "integrity",
+  RATE_EXCEEDED: "rate_exceeded",
+  SYSTEM: "system",
+  UNAVAILABLE: "system",
+};
+
 /** The error envelope; never a stack trace or an internal detail. */
 export function errorResponse(c: Context, error: ApiError): Response {
   const status = ERROR_STATUS[error.kind];
@@ -62,7 +82,12 @@ export function errorResponse(c: Context, error: ApiError): Response {
         error: error.message,
         error_description: error.field ? `field: ${error.field}` : null,
         error_code: error.kind === "RATE_EXCEEDED" ? "RATE_EXCEEDED" : null,
-        dbg_info: { version: API_VERSION, warnings: [] },
+        dbg_info: {
+          output_term: OUTPUT_TERM[error.kind],
+          version: API_VERSION,
+          warnings: [],
+          ...rateUsage(c),
+        },
       },
     },
     status,

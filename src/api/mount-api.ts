@@ -20,6 +20,7 @@ import { type RateLimits, rateLimit } from "./rate-limit.js";
 import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
+import { mountReportServiceRoutes } from "./reports/report-service-routes.js";
 import { mountUi } from "./ui/ui-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
@@ -38,6 +39,7 @@ const PROTECTED = [
   "/conversion",
   "/conversion-feed",
   "/report",
+  "/report-download",
 ];
 
 /**
@@ -71,6 +73,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountConversionRoute(api, deps);
   mountConversionFeedRoute(api, deps);
   mountPixelReportRoute(api, deps);
+  mountReportServiceRoutes(api, deps);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

@@ -41,6 +41,12 @@ export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<
       (await deps.redis.get(keys.rateCount(who, kind === "read" ? "write" : "read", window))) ?? 0,
     );
     const counts = kind === "read" ? { read: count, write: other } : { read: other, write: count };
+    c.set("rateUsage", {
+      read_limit: limits.read,
+      write_limit: limits.write,
+      reads: counts.read,
+      writes: counts.write,
+    });
     c.header("X-Ratelimit-Read", String(limits.read));
     c.header("X-Ratelimit-Write", String(limits.write));
     c.header("X-Count-Read", String(counts.read));

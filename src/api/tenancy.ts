@@ -6,6 +6,26 @@ import { notFound, syntaxError, unauthorized } from "./api-error.js";
 
 export const isAdmin = (user: UserDocument) => user.user_type === "admin";
 
+/** The one advertiser an advertiser user sees, or null for member users and admins. */
+export const boundAdvertiser = (user: UserDocument): number | null =>
+  user.user_type === "advertiser" ? (user.advertiser_id ?? -1) : null;
+
+/** What an advertiser user may call: its advertiser's reports and conversions, and logout. */
+const ADVERTISER_USER_PATHS = new Set([
+  "/report",
+  "/report-download",
+  "/report/pixel",
+  "/conversion",
+  "/conversion/meta",
+]);
+
+/** Refuses an advertiser user anything but its reports (Xandr's advertiser users). */
+export function requireMemberUnlessReport(user: UserDocument, path: string, method: string): void {
+  if (user.user_type !== "advertiser") return;
+  if (ADVERTISER_USER_PATHS.has(path) && (method === "GET" || path === "/report")) return;
+  throw unauthorized("An advertiser user may only read its advertiser's reports");
+}
+
 /**
  * The member a request acts for, which `member_id=` in the query selects: for a member user
  * only its own member; for an admin any member (null when none is named: every member).

@@ -3,15 +3,24 @@ import type { Context, Hono } from "hono";
 import { type ApiDeps, createApiStores } from "../api/api-deps.js";
 import { edgeSync } from "../api/edge-sync.js";
 import { mountApi } from "../api/mount-api.js";
+import { objectNames } from "../api/reports/object-names.js";
 import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
+import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
-import type { EdgeStorage, FireLog, FireLogReader, Logger } from "../storage/ports.js";
+import type {
+  EdgeStorage,
+  FireLog,
+  FireLogReader,
+  Logger,
+  ReportJobStore,
+  ReportSource,
+} from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
@@ -30,8 +39,18 @@ function nodeHeader(c: Context, name: string): string | null {
   return Array.isArray(value) ? value.join(", ") : (value ?? null);
 }
 
+/** Xandr's own limit for tab-separated reports. */
+const EXCEL_MAX_ROWS = 100_000;
+/** How often an idle report runner looks for reports other processes queued. */
+const REPORT_POLL_MS = 1000;
+
 /** The event store as the runtime needs it (src/node/open-store.ts opens one). */
-export type EventStore = FireLog & FireLogReader & { status(): Promise<string> };
+export type EventStore = FireLog &
+  FireLogReader & {
+    status(): Promise<string>;
+    reportJobs: ReportJobStore;
+    reportSource: ReportSource;
+  };
 
 export interface NodeRuntimeOptions {
   clock?: () => number;
@@ -50,6 +69,8 @@ export interface NodeRuntime {
   pixelCache: CachedPixelConfigs;
   tasks: BackgroundTasks;
   fires: FireQueue;
+  /** Runs queued reports (REPORT_RUNNERS at once). */
+  reportRunner: ReportRunner;
   /** Resolves once every accepted fire and touch has been written. */
   drain(): Promise<void>;
   /** Stops listening for pixel changes and waits for background writes. */
@@ -97,10 +118,29 @@ export async function createNodeRuntime(
     fireLog,
   };
   const toEdges = edgeSync(redis, kv, log);
+  const stores = createApiStores(redis, clock);
+  const reportRunner = new ReportRunner({
+    jobs: fireLog.reportJobs,
+    source: fireLog.reportSource,
+    names: objectNames(stores),
+    clock,
+    log,
+    maxRows: {
+      csv: config.reportMaxRows,
+      excel: Math.min(config.reportMaxRows, EXCEL_MAX_ROWS),
+    },
+    pollMs: REPORT_POLL_MS,
+  });
+  reportRunner.start(config.reportRunners);
   const api: ApiDeps = {
     redis,
-    stores: createApiStores(redis, clock),
+    stores,
     fireLog,
+    reports: {
+      jobs: fireLog.reportJobs,
+      retention: config.retention,
+      queued: () => reportRunner.wake(),
+    },
     clock,
     log,
     clientAddress: clientAddress(config.trustProxy),
@@ -162,9 +202,11 @@ export async function createNodeRuntime(
     pixelCache,
     tasks,
     fires,
+    reportRunner,
     drain,
     async close() {
       secret.stop();
+      await reportRunner.stop();
       subscriber.disconnect();
       await tasks.drain();
       // What Redis has not taken by now stays in the spool for the next start.

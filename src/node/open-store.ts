@@ -4,7 +4,15 @@ import { LogOnceASecond } from "../log-once-a-second.js";
 import type { ReportCounts } from "../reports/report-counters.js";
 import { lockFile } from "../spool/spool-lock.js";
 import { DependencyDown } from "../storage/dependency-down.js";
-import type { BatchId, FireLog, FireLogReader, Logger, TimeRange } from "../storage/ports.js";
+import type {
+  BatchId,
+  FireLog,
+  FireLogReader,
+  Logger,
+  ReportJobStore,
+  ReportSource,
+  TimeRange,
+} from "../storage/ports.js";
 import { SqlEventStore } from "../storage/sql/event-store.js";
 import { migrate } from "../storage/sql/migrate.js";
 import { pgClient } from "../storage/sql/pg-client.js";
@@ -23,6 +31,8 @@ export interface OpenedStore extends FireLog, FireLogReader {
   /** Resolves once migrations have been applied (for tests and tools that need the schema). */
   readonly ready: Promise<void>;
   readonly sql: SqlClient;
+  readonly reportJobs: ReportJobStore;
+  readonly reportSource: ReportSource;
   close(): Promise<void>;
 }
 
@@ -135,6 +145,16 @@ export async function openStore(
       from: number,
       to: number,
     ): Promise<Array<[number, ReportCounts]>> => usable().reportCounts(pixelId, from, to),
+    reportJobs: {
+      create: (job) => usable().reportJobs.create(job),
+      get: (id, now) => usable().reportJobs.get(id, now),
+      result: (id) => usable().reportJobs.result(id),
+      claim: (now) => usable().reportJobs.claim(now),
+      finish: (id, now, rows, result) => usable().reportJobs.finish(id, now, rows, result),
+      fail: (id, now, error) => usable().reportJobs.fail(id, now, error),
+      expire: (now) => usable().reportJobs.expire(now),
+    },
+    reportSource: { rows: (query) => usable().reportSource.rows(query) },
     async status() {
       if (!migrated) return `unavailable: ${lastError}`;
       const answer = await store.status();

@@ -58,9 +58,12 @@ export interface UserDocument {
   username: string;
   /** A salted scrypt hash (src/api/auth/password.ts), never the password. */
   password_hash: string;
-  user_type: "admin" | "member";
-  /** The member a member user belongs to; 0 for a system admin. */
+  /** An advertiser user is a member's user that sees one advertiser's reports, and nothing else. */
+  user_type: "admin" | "member" | "advertiser";
+  /** The member a member or advertiser user belongs to; 0 for a system admin. */
   member_id: number;
+  /** An advertiser user's advertiser (Xandr's advertiser users). */
+  advertiser_id?: number;
   /** An inactive user cannot log in and its tokens stop working; absent in older documents. */
   state?: "active" | "inactive";
   created_on: string;

@@ -7,6 +7,12 @@ import type {
 } from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import type { ReportCounts } from "../reports/report-counters.js";
+import type {
+  NewReportJob,
+  ReportJob,
+  ReportQuery,
+  SourceRow,
+} from "../reports/service/report-job.js";
 
 /** One JSON object per line; never secrets. */
 export type Logger = (entry: Record<string, unknown>) => void;
@@ -112,4 +118,22 @@ export interface WriteStorage {
 /** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
 export interface EdgeStorage extends WriteStorage {
   impressionIds: ImpressionIds;
+}
+
+/** The Report Service's queue (SPEC 11), shared by every API process through the store. */
+export interface ReportJobStore {
+  /** False when the user already has its most unfinished reports. */
+  create(job: NewReportJob): Promise<boolean>;
+  get(id: string, now: number): Promise<ReportJob | null>;
+  result(id: string): Promise<string | null>;
+  /** The oldest job nobody runs, for this caller to run. */
+  claim(now: number): Promise<(ReportJob & { attempts: number }) | null>;
+  finish(id: string, now: number, rowCount: number, result: string): Promise<void>;
+  fail(id: string, now: number, error: string): Promise<void>;
+  expire(now: number): Promise<number>;
+}
+
+/** Grouped report rows (SPEC 11) from the aggregates or the conversion log. */
+export interface ReportSource {
+  rows(query: ReportQuery): Promise<SourceRow[]>;
 }

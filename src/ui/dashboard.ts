@@ -111,6 +111,96 @@ async function showAdvertiser(): Promise<void> {
   ]);
   renderPixels(pixels.pixels);
   renderReport(dates, report.report.rows, report.report.totals);
+  const rows = await breakdown(advertiser, dates[0] ?? "");
+  renderBreakdown(rows);
+}
+
+const BREAKDOWN_COLUMNS = [
+  "line_item_id",
+  "line_item_name",
+  "campaign_id",
+  "campaign_name",
+  "fires",
+  "post_click_convs",
+  "post_view_convs",
+  "total_revenue",
+];
+
+/**
+ * Fires, conversions and revenue by line item and campaign, from the Report Service as any
+ * client asks it: POST /report, then poll GET /report?id= until the job is ready.
+ */
+async function breakdown(advertiser: string, startDate: string): Promise<string[][]> {
+  const { report_id } = await api<{ report_id: string }>(`/report?advertiser_id=${advertiser}`, {
+    method: "POST",
+    body: JSON.stringify({
+      report: {
+        report_type: "advertiser_analytics",
+        columns: BREAKDOWN_COLUMNS,
+        start_date: startDate,
+        timezone: zone,
+        orders: [{ order_by: "fires", direction: "DESC" }],
+      },
+    }),
+  });
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    const answer = await api<{
+      execution_status: string;
+      report: { data?: string; error?: string };
+    }>(`/report?id=${report_id}`);
+    if (answer.execution_status === "error") throw new Error(answer.report.error);
+    if (answer.execution_status === "ready") return parseCsv(answer.report.data ?? "").slice(1);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+/** RFC 4180 rows, with the `'` the service puts before formula-like text taken off again. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n") {
+      row.push(cell.replace(/\r$/, ""));
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  return rows.map((r) => r.map((c) => (/^'[=+\-@\t\r]/.test(c) ? c.slice(1) : c)));
+}
+
+function renderBreakdown(rows: string[][]): void {
+  const body = byId<HTMLTableSectionElement>("breakdown");
+  body.replaceChildren(
+    ...rows.map(([lineItemId, lineItem, campaignId, campaign, ...numbers]) => {
+      const tr = document.createElement("tr");
+      const cells = [
+        lineItemId ? `${lineItem || "?"} (${lineItemId})` : "Not attributed",
+        campaignId ? `${campaign || "?"} (${campaignId})` : "",
+        ...numbers.slice(0, 3),
+        Number(numbers[3] ?? 0).toFixed(2),
+      ];
+      for (const value of cells) {
+        const td = document.createElement("td");
+        td.textContent = value ?? "";
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
 }
 
 /** The local dates of the last `days` days, today last (`YYYY-MM-DD`). */
@@ -127,13 +217,17 @@ function lastDays(days: number): string[] {
 }
 
 function renderReport(dates: string[], rows: PixelReportRow[], totals: ReportTotals): void {
-  const perDay = new Map(dates.map((d) => [d, { fires: 0, view: 0, click: 0 }]));
+  const perDay = new Map(
+    dates.map((d) => [d, { fires: 0, view: 0, click: 0, revenue: 0, unattributed: 0 }]),
+  );
   for (const row of rows) {
     const day = perDay.get(row.day ?? "");
     if (!day) continue;
     day.fires += row.fires;
     day.view += row.post_view_convs;
     day.click += row.post_click_convs;
+    day.revenue += row.post_view_revenue + row.post_click_revenue;
+    day.unattributed += row.unattributed_fires;
   }
   const series = [...perDay.values()];
   const revenue = totals.post_view_revenue + totals.post_click_revenue;
@@ -154,6 +248,7 @@ function renderReport(dates: string[], rows: PixelReportRow[], totals: ReportTot
       {
         type: "line" as const,
         label: "Post-click conversions",
+        yAxisID: "conversions",
         data: series.map((d) => d.click),
         borderColor: "#c0392b",
         backgroundColor: "#c0392b",
@@ -161,6 +256,7 @@ function renderReport(dates: string[], rows: PixelReportRow[], totals: ReportTot
       {
         type: "line" as const,
         label: "Post-view conversions",
+        yAxisID: "conversions",
         data: series.map((d) => d.view),
         borderColor: "#27865f",
         backgroundColor: "#27865f",
@@ -174,19 +270,45 @@ function renderReport(dates: string[], rows: PixelReportRow[], totals: ReportTot
     options: {
       animation: false,
       maintainAspectRatio: false,
-      // offset: the first and last days' bars stay whole.
-      scales: { x: { offset: true }, y: { beginAtZero: true, ticks: { precision: 0 } } },
+      // offset: the first and last days' bars stay whole. Conversions are a small share of
+      // fires: on the fires' axis their lines would lie flat along the bars' feet.
+      scales: {
+        x: { offset: true },
+        y: {
+          beginAtZero: true,
+          ticks: { precision: 0 },
+          title: { display: true, text: "Fires" },
+        },
+        conversions: {
+          position: "right",
+          beginAtZero: true,
+          ticks: { precision: 0 },
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: "Conversions" },
+        },
+      },
     },
   });
+
+  // Which axes were drawn, for the page's test and for anyone inspecting it.
+  chart.canvas.dataset.axes = Object.keys(chart.scales).join(",");
 
   // The chart's numbers as a table too: for screen readers, and for copying.
   const table = byId<HTMLTableSectionElement>("per-day");
   table.replaceChildren(
     ...dates.map((date, i) => {
       const tr = document.createElement("tr");
-      for (const value of [date, series[i]?.fires, series[i]?.click, series[i]?.view]) {
+      const day = series[i];
+      for (const value of [
+        date,
+        day?.fires ?? 0,
+        day?.click ?? 0,
+        day?.view ?? 0,
+        (day?.revenue ?? 0).toFixed(2),
+        day?.unattributed ?? 0,
+      ]) {
         const td = document.createElement("td");
-        td.textContent = String(value ?? 0);
+        td.textContent = String(value);
         tr.append(td);
       }
       return tr;

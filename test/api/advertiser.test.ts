@@ -41,7 +41,10 @@ describe("/advertiser", () => {
       "advertiser.created_on is read-only and was ignored",
     ]);
 
-    expect((await a.delete(`/advertiser?id=${id}`)).body.response).toEqual({ status: "OK" });
+    expect((await a.delete(`/advertiser?id=${id}`)).body.response).toMatchObject({
+      status: "OK",
+      dbg_info: { write_limit: 60 },
+    });
     expect((await a.get(`/advertiser?id=${id}`)).status).toBe(404);
   });
 
@@ -72,7 +75,6 @@ describe("/advertiser", () => {
   });
 
   it.each([
-    [{ advertiser: { ...advertiser, colour: "red" } }, "advertiser.colour"],
     [{ advertiser: { ...advertiser, name: 7 } }, "advertiser.name"],
     [
       { advertiser: { ...advertiser, redirect_domains: ["not a host"] } },
@@ -87,6 +89,16 @@ describe("/advertiser", () => {
     expect(answer.status).toBe(400);
     expect(answer.body.response).toMatchObject({ status: "error", error_id: "SYNTAX" });
     expect(answer.body.response.error.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it("ignores a field an advertiser does not have, with a warning (SPEC 11)", async () => {
+    const { a } = await twoMembers(fixture.edge);
+    const answer = await a.post("/advertiser", { advertiser: { ...advertiser, colour: "red" } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.response.advertiser.colour).toBeUndefined();
+    expect(answer.body.response.dbg_info.warnings).toEqual([
+      "advertiser.colour is not a field of advertiser and was ignored",
+    ]);
   });
 
   it("refuses a code another advertiser of the member uses", async () => {

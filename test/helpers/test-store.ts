@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 /** Empties the event store's tables (its day partitions stay). */
 export const emptyStore = (sql: SqlClient) =>
-  sql.script("TRUNCATE fires, conversions, report_quarters, applied_batches");
+  sql.script("TRUNCATE fires, conversions, report_quarters, applied_batches, report_jobs");
 
 /**
  * Registers the hooks of a test file that writes the event store directly: a database of its

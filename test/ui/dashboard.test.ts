@@ -15,6 +15,7 @@ let served: Awaited<ReturnType<typeof serveOnLoopback>>;
 let browser: Browser;
 let base = "";
 let pixel = 0;
+let lineItem = 0;
 
 const HOSTILE_NAME = `<img src=x onerror="window.pwned=1">`;
 
@@ -32,7 +33,7 @@ async function seed(a: ApiClient) {
     })
   ).body.response.id as number;
   await a.post(`/pixel?advertiser_id=${advertiser}`, { pixel: { name: HOSTILE_NAME } });
-  const lineItem = (
+  lineItem = (
     await a.post(`/line-item?advertiser_id=${advertiser}`, {
       "line-item": { name: "LI", pixels: [{ id: pixel }] },
     })
@@ -110,7 +111,22 @@ describe("GET /ui in Chromium", () => {
     expect(rows).toHaveLength(30);
     const sum = (column: number) => rows.reduce((s, r) => s + Number(r[column]), 0);
     expect([sum(1), sum(2), sum(3)]).toEqual([3, 1, 1]);
-    expect(rows.at(-1)?.slice(1)).toEqual(["3", "1", "1"]);
+    expect(rows.at(-1)?.slice(1)).toEqual(["3", "1", "1", "50.90", "1"]);
+
+    // The breakdown comes from the Report Service (POST /report, then polling for it).
+    await expect
+      .poll(() =>
+        page.$$eval("#breakdown tr", (trs) =>
+          trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+        ),
+      )
+      .toEqual([
+        [`LI (${lineItem})`, "", "2", "1", "1", "50.90"],
+        ["Not attributed", "", "1", "0", "0", "0.00"],
+      ]);
+
+    // Conversions have an axis of their own, so their lines are not flattened by the fires.
+    expect(await page.getAttribute("#chart", "data-axes")).toBe("x,y,conversions");
 
     // And the chart is drawn: Chart.js painted the canvas.
     const painted = await page.$eval("#chart", (canvas) => {

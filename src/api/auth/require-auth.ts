@@ -4,6 +4,7 @@ import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { noAuth } from "../api-error.js";
 import { isActive } from "../objects/users.js";
+import { requireMemberUnlessReport } from "../tenancy.js";
 
 export const TOKEN_COOKIE = "token";
 
@@ -16,7 +17,10 @@ export function presentedToken(
   return header || cookie || null;
 }
 
-/** Lets a request through only with a live token; the user it belongs to goes in `c.var.user`. */
+/**
+ * Lets a request through only with a live token; the user it belongs to goes in `c.var.user`.
+ * An advertiser user gets no further than its reports.
+ */
 export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const token = presentedToken(c.req.header("Authorization"), getCookie(c, TOKEN_COOKIE));
@@ -27,6 +31,7 @@ export function requireAuth(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     if (!user || !isActive(user))
       throw noAuth("Authentication failed: the token is unknown or expired");
     c.set("user", user);
+    requireMemberUnlessReport(user, c.req.path, c.req.method);
     await next();
   };
 }

@@ -17,6 +17,7 @@ export const USER_META: FieldMeta[] = [
   { name: "username", type: "string", sort_by: true, filter_by: true },
   { name: "user_type", type: "enum", sort_by: true, filter_by: true },
   { name: "member_id", type: "int", sort_by: true, filter_by: true },
+  { name: "advertiser_id", type: "int", sort_by: true, filter_by: true },
   { name: "state", type: "enum", sort_by: true, filter_by: true },
   { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
@@ -31,8 +32,10 @@ const UserInput = z
       .max(100)
       .regex(/^[\w.@+-]+$/, "letters, digits and . _ @ + - only"),
     password: z.string().min(12, "at least 12 characters").max(200),
-    user_type: z.enum(["admin", "member"]).default("member"),
+    user_type: z.enum(["admin", "member", "advertiser"]).default("member"),
     member_id: z.number().int().positive().nullable().optional(),
+    /** An advertiser user's advertiser: the user reads its reports and nothing else. */
+    advertiser_id: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -48,13 +51,15 @@ const UPDATE_READ_ONLY = [
   "username",
   "user_type",
   "member_id",
+  "advertiser_id",
   "created_on",
   "last_modified",
 ];
 
 /**
  * `/user`: admins create and change any user; a member's users create and see users of their
- * member and change their own password. Only an admin enables or disables a user.
+ * member (member users, and advertiser users bound to one of its advertisers) and change their
+ * own password. Only an admin enables or disables a user.
  */
 export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/user", USER_META);
@@ -77,10 +82,17 @@ export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
       if (!isAdmin(me) && input.user_type === "admin")
         throw unauthorized("Only a system admin may create admins");
       const memberId = isAdmin(me) ? (input.member_id ?? 0) : me.member_id;
-      if (input.user_type === "member") {
+      if (input.user_type !== "admin") {
         if (!memberId) throw syntaxError("member_id", "a member user needs a member_id");
         if (!(await deps.stores.members.get(memberId))) throw notFound(`member ${memberId}`);
       }
+      if (input.user_type === "advertiser") {
+        if (!input.advertiser_id)
+          throw syntaxError("user.advertiser_id", "an advertiser user needs its advertiser_id");
+        const advertiser = await deps.stores.advertisers.get(input.advertiser_id);
+        if (!visible(advertiser, memberId)) throw notFound("advertiser");
+      } else if (input.advertiser_id !== undefined)
+        throw syntaxError("user.advertiser_id", 'only for user_type "advertiser"');
       const user = await createUser(deps, { ...input, member_id: memberId });
       return writeResponse(c, "user", publicUser(user), warnings);
     },

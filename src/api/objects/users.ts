@@ -9,8 +9,9 @@ import { creationStamps } from "./timestamps.js";
 export interface NewUser {
   username: string;
   password: string;
-  user_type: "admin" | "member";
+  user_type: UserDocument["user_type"];
   member_id: number;
+  advertiser_id?: number | undefined;
 }
 
 /** Creates a user; usernames are unique (case-insensitive) across the service. */
@@ -24,6 +25,9 @@ export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDoc
     password_hash: await hashPassword(input.password),
     user_type: input.user_type,
     member_id: input.user_type === "admin" ? 0 : input.member_id,
+    ...(input.user_type === "advertiser" && input.advertiser_id
+      ? { advertiser_id: input.advertiser_id }
+      : {}),
     state: "active",
     ...creationStamps(deps.clock()),
   };

@@ -8,8 +8,10 @@ export interface ParsedWrite<T> {
 }
 
 /**
- * Reads `{"<term>": {...}}`: read-only fields are dropped with a warning, any other unknown
- * field or wrong type is a SYNTAX error naming it (`pixel.trigger_type: …`).
+ * Reads `{"<term>": {...}}`: read-only fields and fields the object does not have are dropped
+ * with a warning (a client that saves an object twice sends back the whole answer: `status`,
+ * `count`, `dbg_info`, derived fields); a wrong type, or an unknown field inside a nested
+ * value, is a SYNTAX error naming it (`pixel.trigger_type: …`).
  */
 export function parseWrite<T>(
   body: unknown,
@@ -31,6 +33,12 @@ export function parseWrite<T>(
       delete fields[name];
       warnings.push(`${term}.${name} is read-only and was ignored`);
     }
+  }
+  const known = schema instanceof z.ZodObject ? new Set(Object.keys(schema.shape)) : null;
+  for (const name of Object.keys(fields)) {
+    if (!known || known.has(name)) continue;
+    delete fields[name];
+    warnings.push(`${term}.${name.slice(0, 64)} is not a field of ${term} and was ignored`);
   }
   const result = schema.safeParse(fields);
   if (!result.success) {

@@ -25,7 +25,8 @@ export function timeZoneParam(raw: string | undefined): string {
   return zone;
 }
 
-function dateParam(name: string, raw: string | undefined, zone: string): number | null {
+/** A `start_date`/`end_date` in `zone`, or null when absent. */
+export function dateParam(name: string, raw: string | undefined, zone: string): number | null {
   if (raw === undefined || raw === "") return null;
   const local = parseLocalTime(raw);
   if (!local) throw syntaxError(name, 'use "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS"');

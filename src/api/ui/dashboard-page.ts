@@ -54,10 +54,17 @@ export const DASHBOARD_HTML = `<!doctype html>
     <details>
       <summary>The numbers</summary>
       <table>
-        <thead><tr><th>Day</th><th>Fires</th><th>Post-click</th><th>Post-view</th></tr></thead>
+        <thead><tr><th>Day</th><th>Fires</th><th>Post-click</th><th>Post-view</th><th>Revenue</th><th>Unattributed</th></tr></thead>
         <tbody id="per-day"></tbody>
       </table>
     </details>
+  </section>
+  <section>
+    <h2>By line item and campaign</h2>
+    <table>
+      <thead><tr><th>Line item</th><th>Campaign</th><th>Fires</th><th>Post-click</th><th>Post-view</th><th>Revenue</th></tr></thead>
+      <tbody id="breakdown"></tbody>
+    </table>
   </section>
   <section>
     <h2>Pixels</h2>

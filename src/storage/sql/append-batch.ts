@@ -25,7 +25,7 @@ const DECIMAL_USER = /^(?:0|-1|[1-9][0-9]{0,19})$/;
  * a statement per row). Aggregates come summed per key and sorted, so two batches updating
  * the same quarters lock their rows in the same order.
  * $1 writer, $2 seq, $3 fires in the batch; fires $4–$18; conversions $19–$31; quarters
- * $32–$43 (revenue in millionths, so that sums are exact).
+ * $32–$44 (revenue in millionths, so that sums are exact; the quarter's last fire last).
  */
 export const APPEND_BATCH_SQL = `
 WITH batch AS (
@@ -55,12 +55,13 @@ WITH batch AS (
 ), q AS (
   INSERT INTO report_quarters AS t (quarter, pixel_id, line_item_id, campaign_id, creative_id,
     advertiser_id, fires, unattributed_fires, post_view_convs, post_click_convs,
-    post_view_revenue, post_click_revenue)
+    post_view_revenue, post_click_revenue, last_fire)
   SELECT to_timestamp(qs / 1000), px, li, cp, cr, adv, n, u, v, k, vr::numeric / 1000000,
-    kr::numeric / 1000000
+    kr::numeric / 1000000, to_timestamp(lf / 1000)
   FROM unnest($32::float8[], $33::int4[], $34::int4[], $35::int4[], $36::int4[], $37::int4[],
-    $38::int8[], $39::int8[], $40::int8[], $41::int8[], $42::int8[], $43::int8[])
-    AS r(qs, px, li, cp, cr, adv, n, u, v, k, vr, kr)
+    $38::int8[], $39::int8[], $40::int8[], $41::int8[], $42::int8[], $43::int8[],
+    $44::float8[])
+    AS r(qs, px, li, cp, cr, adv, n, u, v, k, vr, kr, lf)
   WHERE EXISTS (SELECT FROM batch)
   ON CONFLICT (pixel_id, quarter, line_item_id, campaign_id, creative_id) DO UPDATE SET
     fires = t.fires + excluded.fires,
@@ -68,7 +69,8 @@ WITH batch AS (
     post_view_convs = t.post_view_convs + excluded.post_view_convs,
     post_click_convs = t.post_click_convs + excluded.post_click_convs,
     post_view_revenue = t.post_view_revenue + excluded.post_view_revenue,
-    post_click_revenue = t.post_click_revenue + excluded.post_click_revenue
+    post_click_revenue = t.post_click_revenue + excluded.post_click_revenue,
+    last_fire = greatest(t.last_fire, excluded.last_fire)
 )
 SELECT count(*)::int AS taken FROM batch`;
 
@@ -88,6 +90,8 @@ interface Quarter {
   /** In millionths. */
   viewRevenue: number;
   clickRevenue: number;
+  /** Epoch ms of the latest fire. */
+  lastFire: number;
 }
 
 /** A batch's parameters, column by column. Unknown pixels have fires but no aggregates. */
@@ -136,7 +140,7 @@ export function batchColumns(entries: readonly FireLogEntry[]): BatchColumns {
     addToQuarter(quarters, fire, revenue);
   }
   const sorted = [...quarters.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
-  const quarterColumns: unknown[][] = Array.from({ length: 12 }, () => []);
+  const quarterColumns: unknown[][] = Array.from({ length: 13 }, () => []);
   for (const q of sorted)
     pushRow(quarterColumns, [
       ...q.cells,
@@ -146,6 +150,7 @@ export function batchColumns(entries: readonly FireLogEntry[]): BatchColumns {
       q.clicks,
       q.viewRevenue,
       q.clickRevenue,
+      q.lastFire,
     ]);
   return { fires, conversions, quarters: quarterColumns };
 }
@@ -181,10 +186,12 @@ function addToQuarter(
       clicks: 0,
       viewRevenue: 0,
       clickRevenue: 0,
+      lastFire: fire.ts,
     };
     quarters.set(key, q);
   }
   q.fires += 1;
+  if (fire.ts > q.lastFire) q.lastFire = fire.ts;
   if (!fire.attributed) q.unattributed += 1;
   if (!fire.counted) return;
   if (fire.conversion_type === "click") {

@@ -4,6 +4,8 @@ import { answersWithin } from "../../with-timeout.js";
 import type { BatchId, FireLog, FireLogReader, Logger, TimeRange } from "../ports.js";
 import { APPEND_BATCH_SQL, type BatchColumns, batchColumns } from "./append-batch.js";
 import { DayPartitions, dayOf } from "./partitions.js";
+import { SqlReportJobs } from "./report-jobs.js";
+import { SqlReportSource } from "./report-queries.js";
 import { conversionFromRow, fireFromRow } from "./row-mapping.js";
 import type { SqlClient } from "./sql-client.js";
 
@@ -27,6 +29,9 @@ const NO_PARTITION = "23514";
  */
 export class SqlEventStore implements FireLog, FireLogReader {
   private readonly partitions: DayPartitions;
+  /** The Report Service's queue and its reads (SPEC 11). */
+  readonly reportJobs: SqlReportJobs;
+  readonly reportSource: SqlReportSource;
 
   constructor(
     private readonly sql: SqlClient,
@@ -35,6 +40,8 @@ export class SqlEventStore implements FireLog, FireLogReader {
     private readonly log: Logger,
   ) {
     this.partitions = new DayPartitions(sql);
+    this.reportJobs = new SqlReportJobs(sql);
+    this.reportSource = new SqlReportSource(sql);
   }
 
   /** Writes a batch once: true when this call wrote it, false when it had been taken before. */
