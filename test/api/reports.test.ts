@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../helpers/api-client.js";
-import { twoMembers } from "../helpers/api-world.js";
+import { fireFrom, postTouch, twoMembers } from "../helpers/api-world.js";
 import { useNodeEdge } from "../helpers/node-edge.js";
 
 const at = (iso: string) => Date.parse(`${iso}Z`);
@@ -53,27 +53,20 @@ async function createWorld(): Promise<World> {
 
 async function touch(w: World, type: "imp" | "click", user: string, iso: string) {
   now = at(iso);
-  const answer = await w.a.post("/events", {
-    events: [
-      {
-        type,
-        user_id: user,
-        advertiser_id: w.advertiser,
-        line_item_id: w.lineItem,
-        campaign_id: 77,
-        creative_id: 5,
-        ts: now,
-      },
-    ],
+  await postTouch(w.a, {
+    type,
+    user_id: user,
+    advertiser_id: w.advertiser,
+    line_item_id: w.lineItem,
+    campaign_id: 77,
+    creative_id: 5,
+    ts: now,
   });
-  expect(answer.body.response).toMatchObject({ count: 1, rejected: [] });
 }
 
 async function fire(query: string, user: string | null, iso: string) {
   now = at(iso);
-  const headers: Record<string, string> = user ? { Cookie: `uuid2=${user}` } : {};
-  await fixture.edge.app.request(`https://px.example/px?${query}`, { headers });
-  await fixture.edge.drain();
+  await fireFrom(fixture.edge, query, user);
 }
 
 /**

@@ -47,3 +47,32 @@ export async function adminWithAdvertiser(edge: NodeRuntime) {
   ).body.response.id as number;
   return { admin, member, advertiser };
 }
+
+/** A touch as the ad server reports it through `POST /events`; the test fails if refused. */
+export async function postTouch(
+  client: ApiClient,
+  touch: {
+    type: "imp" | "click";
+    user_id: string;
+    advertiser_id: number;
+    line_item_id: number;
+    campaign_id?: number;
+    creative_id?: number;
+    ts: number;
+  },
+): Promise<void> {
+  const answer = await client.post("/events", { events: [touch] });
+  if (answer.body.response?.count !== 1)
+    throw new Error(`touch refused: ${JSON.stringify(answer.body)}`);
+}
+
+/** A browser's fire of `/px?query` (with the `uuid2` cookie of `user`), written before return. */
+export async function fireFrom(
+  edge: NodeRuntime,
+  query: string,
+  user: string | null,
+): Promise<void> {
+  const headers: Record<string, string> = user ? { Cookie: `uuid2=${user}` } : {};
+  await edge.app.request(`https://px.example/px?${query}`, { headers });
+  await edge.drain();
+}
