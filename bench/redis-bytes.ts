@@ -8,8 +8,9 @@ import { freePort } from "../src/node/free-port.js";
 import { createNodeRuntime } from "../src/node/node-runtime.js";
 import { openStore } from "../src/node/open-store.js";
 import { closeRedis, connectRedis, type RedisClient } from "../src/storage/redis/connect.js";
-import { seedPixelAndTouches, touchOf } from "../test/helpers/documents.js";
+import { touchOf } from "../test/helpers/documents.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { seedPixelAndTouches } from "../test/helpers/seed-pixel.js";
 import { stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
 

@@ -1,4 +1,4 @@
-import type { Logger } from "./deps.js";
+import type { Logger } from "./storage/ports.js";
 
 /**
  * Work the edge does after answering. Tracked so that a shutdown, the end of a Worker request
@@ -15,10 +15,6 @@ export class BackgroundTasks {
     });
     this.pending.add(task);
     task.finally(() => this.pending.delete(task));
-  }
-
-  get size(): number {
-    return this.pending.size;
   }
 
   /** Resolves once every task tracked so far, and any they started, has settled. */

@@ -39,13 +39,27 @@ export interface Config {
   reportMaxRows: number;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
   cloudflareKv: { accountId: string; namespaceId: string; apiToken: string } | null;
+  /** Workers only: how many RedisWriter Durable Objects users are spread over. */
+  writerShards: number;
+  /** Workers only: how long an isolate gathers requests' writes into one call per writer (ms). */
+  writerBatchMs: number;
 }
 
-type Env = Record<string, string | undefined>;
+/**
+ * The environment: `process.env` on Node, a Worker's `env` (whose bindings that are not text,
+ * KV namespaces and the like, are not variables and are passed over).
+ */
+type Env = Readonly<Record<string, unknown>>;
+
+/** A variable's text; unset, empty or not text: undefined. */
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return typeof raw === "string" && raw !== "" ? raw : undefined;
+}
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max)
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
@@ -53,17 +67,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
   if (raw === "1" || raw === "true") return true;
   if (raw === "0" || raw === "false") return false;
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 }
 
 function cloudflareKv(env: Env): Config["cloudflareKv"] {
-  const accountId = env.CF_ACCOUNT_ID;
-  const namespaceId = env.CF_KV_NAMESPACE_ID;
-  const apiToken = env.CF_API_TOKEN;
+  const accountId = text(env, "CF_ACCOUNT_ID");
+  const namespaceId = text(env, "CF_KV_NAMESPACE_ID");
+  const apiToken = text(env, "CF_API_TOKEN");
   if (!accountId && !namespaceId && !apiToken) return null;
   if (!accountId || !namespaceId || !apiToken)
     throw new Error(
@@ -76,22 +90,22 @@ function cloudflareKv(env: Env): Config["cloudflareKv"] {
 export function readConfig(env: Env): Config {
   return {
     port: integer(env, "PORT", 8080, 0, 65535),
-    host: env.HOST || "0.0.0.0",
-    redisUrl: env.REDIS_URL || null,
-    redisClusterNodes: env.REDIS_CLUSTER_NODES || null,
-    localRedisDir: env.LOCAL_REDIS_DIR || ".data",
+    host: text(env, "HOST") ?? "0.0.0.0",
+    redisUrl: text(env, "REDIS_URL") ?? null,
+    redisClusterNodes: text(env, "REDIS_CLUSTER_NODES") ?? null,
+    localRedisDir: text(env, "LOCAL_REDIS_DIR") ?? ".data",
     localRedisPort: integer(env, "LOCAL_REDIS_PORT", 6380, 1, 65535),
-    signingSecret: env.SIGNING_SECRET || null,
+    signingSecret: text(env, "SIGNING_SECRET") ?? null,
     allowUnsigned: flag(env, "ALLOW_UNSIGNED", false),
     beaconMaxAgeS: integer(env, "BEACON_MAX_AGE_S", DEFAULT_IMP_MAX_AGE_S, 1, CLICK_MAX_AGE_S),
     honorGpc: flag(env, "HONOR_GPC", true),
     storageTimeoutMs: integer(env, "EDGE_STORAGE_TIMEOUT_MS", 100, 1, 60_000),
     pixelCacheTtlMs: integer(env, "PIXEL_CACHE_TTL_MS", 30_000, 0, 86_400_000),
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
-    spoolPath: env.SPOOL_PATH || ".data/spool.jsonl",
+    spoolPath: text(env, "SPOOL_PATH") ?? ".data/spool.jsonl",
     spoolMaxBytes: integer(env, "SPOOL_MAX_BYTES", 64 * 1024 * 1024, 1024, 1024 ** 4),
-    databaseUrl: env.DATABASE_URL || null,
-    localStoreDir: env.LOCAL_STORE_DIR || ".data/pglite",
+    databaseUrl: text(env, "DATABASE_URL") ?? null,
+    localStoreDir: text(env, "LOCAL_STORE_DIR") ?? ".data/pglite",
     retention: {
       logDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),
       statsDays: integer(env, "STATS_RETENTION_DAYS", 400, 1, 3650),
@@ -101,10 +115,12 @@ export function readConfig(env: Env): Config {
     trustProxy: flag(env, "TRUST_PROXY", false),
     // 10,000 a second, a full batch every second: a member that needs more says so.
     rateLimitEvents: integer(env, "RATE_LIMIT_EVENTS", 600_000, 0, 1_000_000_000),
-    adminUsername: env.ADMIN_USERNAME || null,
-    adminPassword: env.ADMIN_PASSWORD || null,
+    adminUsername: text(env, "ADMIN_USERNAME") ?? null,
+    adminPassword: text(env, "ADMIN_PASSWORD") ?? null,
     reportRunners: integer(env, "REPORT_RUNNERS", 1, 0, 16),
     reportMaxRows: integer(env, "REPORT_MAX_ROWS", 500_000, 1, 5_000_000),
     cloudflareKv: cloudflareKv(env),
+    writerShards: integer(env, "WRITER_SHARDS", 16, 1, 1024),
+    writerBatchMs: integer(env, "WRITER_BATCH_MS", 20, 0, 60_000),
   };
 }

@@ -1,6 +1,5 @@
 import type { Context } from "hono";
-import type { FireSink } from "./conversions/fire-queue.js";
-import type { EdgeStorage } from "./storage/ports.js";
+import type { EdgeStorage, FireSink, Logger } from "./storage/ports.js";
 
 export interface EdgeSettings {
   /** Treat `Sec-GPC: 1` as an opt-out (HONOR_GPC, default on). */
@@ -15,10 +14,7 @@ export interface EdgeSettings {
   gzipTag: boolean;
 }
 
-/** One JSON object per line; never secrets. */
-export type Logger = (entry: Record<string, unknown>) => void;
-
-/** What createApp needs; the runtime entry files build it (src/server.ts, src/worker.ts). */
+/** What createApp needs; each runtime builds it (src/node/node-runtime.ts, src/worker/worker-runtime.ts). */
 export interface AppDeps {
   settings: EdgeSettings;
   clock: () => number;

@@ -1,4 +1,4 @@
-import type { Logger } from "./deps.js";
+import type { Logger } from "./storage/ports.js";
 
 /**
  * Log lines that repeat during an outage, one per message per interval at most: what came in

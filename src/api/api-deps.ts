@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import type { Logger } from "../deps.js";
 import type {
   AdvertiserDocument,
   CampaignDocument,
@@ -8,7 +7,7 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import type { FireLogReader, ReportJobStore, TouchStore } from "../storage/ports.js";
+import type { FireLogReader, Logger, ReportJobStore, TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";

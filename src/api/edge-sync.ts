@@ -1,7 +1,7 @@
-import type { Logger } from "../deps.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import { type KeyValueNamespace, kvPixelKey } from "../storage/kv-pixel-configs.js";
+import type { Logger } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 

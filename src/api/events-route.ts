@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS } from "../attribution/limits.js";
 import type { Touch } from "../attribution/types.js";
+import { USER_ID } from "../edge/user-identity.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
@@ -15,8 +16,6 @@ import { actingMember } from "./tenancy.js";
 export const MAX_EVENTS = 10_000;
 const MAX_AGE_MS = 90 * DAY_MS;
 const MAX_AHEAD_MS = 5 * 60_000;
-const USER_ID =
-  /^(?:[1-9][0-9]{0,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 const Event = z.object({
   type: z.enum(["imp", "click"]),

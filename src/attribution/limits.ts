@@ -9,8 +9,8 @@ export const MAX_MIN_MINUTES_PER_CONV = 32_767;
 /** An order_id counted once is not counted again for this long. */
 export const ORDER_ID_MEMORY_MS = 90 * DAY_MS;
 
-/** Touch history per user and advertiser: at least this many of the newest are kept… */
-export const TOUCH_HISTORY_MIN_COUNT = 200;
+/** Touch history per user and advertiser: at most this many of the newest are kept… */
+export const TOUCH_HISTORY_MAX_COUNT = 200;
 /** …and none older than this. */
 export const TOUCH_HISTORY_MAX_AGE_MS = 90 * DAY_MS;
 

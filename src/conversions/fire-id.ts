@@ -1,3 +1,5 @@
+import { randomHex } from "../random-hex.js";
+
 /**
  * Ids for accepted fires (the conversion id and the idempotency key), shaped as UUIDs: 64
  * random bits drawn once per process (or isolate) and a 64-bit counter. Unique without a
@@ -11,9 +13,7 @@ let counter = 0;
 
 export function newFireId(): string {
   // Drawn on first use: Workers forbid random values at module scope.
-  prefix ??= Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
+  prefix ??= randomHex(8);
   counter += 1;
   return uuidOf(prefix, counter);
 }

@@ -1,10 +1,10 @@
 import type { Touch } from "../attribution/types.js";
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import { randomHex } from "../random-hex.js";
 import { countFires, type Spool, type SpooledFire, type SpoolRecord } from "../spool/spool.js";
-import { type SpoolStorage, writeSpooled } from "../spool/write-spooled.js";
-import type { BatchId } from "../storage/ports.js";
+import { SpoolReplayer } from "../spool/spool-replayer.js";
+import type { BatchId, FireSink, Logger, WriteStorage } from "../storage/ports.js";
 import type { AcceptedFire } from "./log-rows.js";
 import { type FireToRecord, recordFires, StoreWriteFailed } from "./record-fires.js";
 
@@ -12,27 +12,14 @@ import { type FireToRecord, recordFires, StoreWriteFailed } from "./record-fires
 const nextTurn: (work: () => void) => void =
   typeof setImmediate === "function" ? (work) => setImmediate(work) : (work) => setTimeout(work, 0);
 
-/** Where the edge hands what it accepted; writing happens after the response. */
-export interface FireSink {
-  record(fire: AcceptedFire, pixel: EdgePixel | null): void;
-  /** A fire whose pixel config could not be read: written once it can be. */
-  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
-  touch(touch: Touch): void;
-}
-
 /** A random id per process: the writer part of every batch id (see BatchId). */
-export const newWriterId = (): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
+export const newWriterId = (): string => randomHex(8);
 
-const RETRY_MIN_MS = 100;
 /** The most fires (or touches) one record of what waits behind the spool holds. */
 const SPOOL_RECORD_MAX = 2048;
 /** How long what goes behind the spool is gathered before it is added (and fsynced). */
 const SPOOL_GATHER_MS = 20;
 const DEFAULT_MAX_BATCH = 512;
-const RETRY_MAX_MS = 2000;
 
 /**
  * Collects the fires accepted during one turn of the event loop and records them together:
@@ -43,7 +30,7 @@ const RETRY_MAX_MS = 2000;
  *
  * What Redis does not take goes to the spool (when there is one), in the order it was
  * numbered, and while anything is spooled everything new queues behind it, so that Redis takes
- * each writer's batches in order (what makes a replayed batch recognisable). A replay loop
+ * each writer's batches in order (what makes a replayed batch recognisable). A SpoolReplayer
  * retries the oldest record until Redis is back and the spool is empty.
  */
 export class FireQueue implements FireSink {
@@ -54,12 +41,12 @@ export class FireQueue implements FireSink {
   private firesSending = 0;
   private touchesSending = 0;
   private seq = 0;
-  private replaying: Promise<void> | null = null;
-  private stopped = false;
+  /** Replays the spool, when there is one. */
+  private readonly replayer: SpoolReplayer | null;
 
   constructor(
-    private readonly storage: SpoolStorage,
-    private readonly log: Logger,
+    private readonly storage: WriteStorage,
+    log: Logger,
     private readonly options: {
       spool?: Spool;
       writer?: string;
@@ -74,7 +61,10 @@ export class FireQueue implements FireSink {
   ) {
     this.writer = options.writer ?? newWriterId();
     this.notices = new LogOnceASecond(log);
-    if (options.spool?.peek()) this.startReplay();
+    this.replayer = options.spool
+      ? new SpoolReplayer(storage, options.spool, log, () => this.settled())
+      : null;
+    if (options.spool?.peek()) this.replayer?.start();
   }
 
   private readonly writer: string;
@@ -184,17 +174,22 @@ export class FireQueue implements FireSink {
     this.flushTouches();
     this.flush();
     this.spoolGathered();
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.settled();
     await this.options.spool?.flushed();
-    if (untilEmpty) while (this.replaying) await this.replaying;
+    if (untilEmpty) await this.replayer?.done();
   }
 
   /** Stops replaying (at shutdown; what is left stays in the spool for the next start). */
   async stop(): Promise<void> {
-    this.stopped = true;
+    const replayEnded = this.replayer?.stop();
     await this.drain();
-    await this.replaying;
+    await replayEnded;
     this.notices.flush();
+  }
+
+  /** Resolves once every write sent so far has settled (reached Redis or the spool). */
+  private async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private nextBatch(): BatchId {
@@ -225,16 +220,14 @@ export class FireQueue implements FireSink {
     };
     this.firesSending += 1;
     this.track(
-      recordFires(this.storage, fires, numberAsSent).then(
-        () => undefined,
-        (error) =>
-          this.toSpool(
-            // Redis decided and the store did not take it: keep the decisions, not the fires.
-            error instanceof StoreWriteFailed
-              ? error.decided
-              : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
-            error instanceof StoreWriteFailed ? error.reason : error,
-          ),
+      recordFires(this.storage, fires, numberAsSent).catch((error) =>
+        this.toSpool(
+          // Redis decided and the store did not take it: keep the decisions, not the fires.
+          error instanceof StoreWriteFailed
+            ? error.decided
+            : { kind: "fires", batch: sent ?? this.nextBatch(), fires },
+          error instanceof StoreWriteFailed ? error.reason : error,
+        ),
       ),
       () => {
         this.firesSending -= 1;
@@ -274,43 +267,6 @@ export class FireQueue implements FireSink {
         touches,
         error: String(error),
       });
-    this.startReplay();
-  }
-
-  private startReplay(): void {
-    if (this.replaying || this.stopped) return;
-    this.replaying = this.replay().finally(() => {
-      this.replaying = null;
-    });
-  }
-
-  /** Writes the oldest spooled record until none is left, waiting longer after each failure. */
-  private async replay(): Promise<void> {
-    const spool = this.options.spool;
-    if (!spool) return;
-    let wait = RETRY_MIN_MS;
-    let replayed = 0;
-    for (;;) {
-      // Live writes sent before the spool began must be settled first: a batch still in flight
-      // may yet fail and join the spool behind newer ones.
-      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      const record = spool.peek();
-      if (!record || this.stopped) break;
-      try {
-        await writeSpooled(this.storage, record);
-        spool.remove(record);
-        replayed += countFires(record);
-        wait = RETRY_MIN_MS;
-      } catch (error) {
-        // Redis decided these fires and the store refused them: from now on the record is
-        // the decisions (same batch number, same place in the spool), never decided again.
-        if (error instanceof StoreWriteFailed && record.kind === "fires")
-          if (spool.add(error.decided)) spool.remove(record);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        wait = Math.min(wait * 2, RETRY_MAX_MS);
-      }
-    }
-    if (replayed > 0)
-      this.log({ level: "info", msg: "spool replayed", fires: replayed, left: spool.size });
+    this.replayer?.start();
   }
 }

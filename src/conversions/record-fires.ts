@@ -3,7 +3,7 @@ import type { Decision } from "../attribution/types.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
 import type { SpoolRecord } from "../spool/spool.js";
 import type { AttributionStore, BatchId, FireLog } from "../storage/ports.js";
-import { type AcceptedFire, type FireLogEntry, type FireLogRow, fireLogRow } from "./log-rows.js";
+import { type AcceptedFire, type FireLogEntry, fireLogRow } from "./log-rows.js";
 
 export interface FireToRecord {
   fire: AcceptedFire;
@@ -41,7 +41,7 @@ export async function recordFires(
   batch: readonly FireToRecord[],
   /** Numbers the batch as its append is sent (see FireQueue): may throw to hold it back. */
   batchId: () => BatchId,
-): Promise<FireLogRow[]> {
+): Promise<void> {
   const decisions: Array<Decision | null> = batch.map(({ fire, pixel }) => {
     const reason = pixel ? ineligibility(pixel, fire) : null;
     return reason ? { attributed: false, counted: false, reason } : null;
@@ -66,5 +66,4 @@ export async function recordFires(
   } catch (error) {
     throw new StoreWriteFailed(entries, id, error);
   }
-  return entries.map((e) => e.fire);
 }

@@ -1,4 +1,6 @@
+import { parseHttpUrl } from "../pixels/http-url.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
+import { OBJECT_ID } from "./object-id.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
 export interface PixelQuery {
@@ -12,35 +14,22 @@ export interface PixelQuery {
   gpc: boolean;
 }
 
-const ID = /^[1-9][0-9]{0,14}$/;
 const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
 const VALUE = /^[0-9]{1,15}(?:\.[0-9]{1,10})?$/;
 const MAX_CODE_LENGTH = 100;
 const MAX_OTHER_CHARS = 30;
-const MAX_URL_LENGTH = 2048;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it strips
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
-
-/** An absolute http(s) URL, or null. */
-export function parseHttpUrl(text: string | null | undefined): URL | null {
-  if (!text || text.length > MAX_URL_LENGTH) return null;
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Decoded query parameters by name, as Hono's `c.req.query()` gives them. */
 export type QueryParams = Readonly<Record<string, string | undefined>>;
 
 function pixelRef(params: QueryParams): PixelRef | null {
   const id = params.id;
-  if (id !== undefined) return ID.test(id) ? { id: Number(id) } : null;
+  if (id !== undefined) return OBJECT_ID.test(id) ? { id: Number(id) } : null;
   const code = params.code;
   const member = params.member;
-  if (!code || code.length > MAX_CODE_LENGTH || !member || !ID.test(member)) return null;
+  if (!code || code.length > MAX_CODE_LENGTH || !member || !OBJECT_ID.test(member)) return null;
   return { code, member_id: Number(member) };
 }
 

@@ -1,11 +1,10 @@
 import type { Touch } from "../attribution/types.js";
-import { parseHttpUrl } from "./pixel-query.js";
-
-const ID = /^[1-9][0-9]{0,14}$/;
+import { parseHttpUrl } from "../pixels/http-url.js";
+import { OBJECT_ID } from "./object-id.js";
 
 function optionalId(text: string | null): number | null | undefined {
   if (text === null || text === "") return null;
-  return ID.test(text) ? Number(text) : undefined;
+  return OBJECT_ID.test(text) ? Number(text) : undefined;
 }
 
 /**
@@ -22,7 +21,14 @@ export function parseTouchQuery(
   const li = params.get("li");
   const cp = optionalId(params.get("cp"));
   const cr = optionalId(params.get("cr"));
-  if (!adv || !ID.test(adv) || !li || !ID.test(li) || cp === undefined || cr === undefined)
+  if (
+    !adv ||
+    !OBJECT_ID.test(adv) ||
+    !li ||
+    !OBJECT_ID.test(li) ||
+    cp === undefined ||
+    cr === undefined
+  )
     return null;
   return {
     type,

@@ -16,7 +16,8 @@ export interface Identity {
   setCookie: string | null;
 }
 
-const VALID_ID =
+/** A user id a browser or an ad server may bring: a uuid2 decimal (up to 20 digits) or a UUID. */
+export const USER_ID =
   /^(?:[1-9][0-9]{0,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** A random unsigned 64-bit decimal, the AppNexus uuid2 format. */
@@ -67,7 +68,7 @@ export function identify(request: IdentityRequest): Identity {
   const cookie = readCookie(request.cookieHeader, USER_COOKIE);
   if (cookie === OPTED_OUT || (request.honorGpc && request.gpc?.trim() === "1"))
     return { userId: OPTED_OUT, cookieUserId: null, setCookie: null };
-  if (cookie && VALID_ID.test(cookie))
+  if (cookie && USER_ID.test(cookie))
     return { userId: cookie, cookieUserId: cookie, setCookie: null };
   const fresh = newUserId();
   return {

@@ -5,8 +5,8 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from "node:http";
-import type { Logger } from "../deps.js";
 import { NO_CACHE_HEADERS, TRANSPARENT_GIF } from "../edge/responses.js";
+import type { Logger } from "../storage/ports.js";
 
 const BEACON_PATHS = /^\/(?:px|imp|sspx)(?:[?#]|$)/;
 

@@ -1,5 +1,5 @@
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
+import type { Logger } from "../storage/ports.js";
 
 /** A secret that may sit in an error's message: the password of a `scheme://user:pass@host` URL. */
 export function redactError(error: unknown): string {

@@ -8,7 +8,6 @@ import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
-import type { Logger } from "../deps.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
@@ -18,6 +17,7 @@ import type {
   EdgeStorage,
   FireLog,
   FireLogReader,
+  Logger,
   ReportJobStore,
   ReportSource,
 } from "../storage/ports.js";

@@ -1,6 +1,5 @@
 import type { Config } from "../config.js";
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
 import type { ReportCounts } from "../reports/report-counters.js";
 import { lockFile } from "../spool/spool-lock.js";
@@ -9,6 +8,7 @@ import type {
   BatchId,
   FireLog,
   FireLogReader,
+  Logger,
   ReportJobStore,
   ReportSource,
   TimeRange,

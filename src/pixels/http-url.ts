@@ -1,5 +1,3 @@
-import type { PiggybackPixel } from "./pixel-document.js";
-
 /**
  * The WHATWG serialisation of an absolute http(s) URL, or null: any Unicode, control or quote
  * character comes back percent-encoded (and the host in punycode), so what is stored and sent
@@ -8,11 +6,22 @@ import type { PiggybackPixel } from "./pixel-document.js";
  * @example serializeHttpUrl("https://t.example/p?q=привет") // "https://t.example/p?q=%D0%BF…"
  */
 export function serializeHttpUrl(text: unknown): string | null {
-  if (typeof text !== "string") return null;
+  const url = typeof text === "string" ? parseHttpUrl(text, Number.POSITIVE_INFINITY) : null;
+  return url && isVisibleAscii(url.href) ? url.href : null;
+}
+
+/** The longest URL the edge takes from a request (`redir`). */
+const MAX_URL_LENGTH = 2048;
+
+/** An absolute http(s) URL of at most `maxLength` characters, or null. */
+export function parseHttpUrl(
+  text: string | null | undefined,
+  maxLength = MAX_URL_LENGTH,
+): URL | null {
+  if (!text || text.length > maxLength) return null;
   try {
     const url = new URL(text);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
-    return isVisibleAscii(url.href) ? url.href : null;
+    return url.protocol === "http:" || url.protocol === "https:" ? url : null;
   } catch {
     return null;
   }
@@ -25,19 +34,4 @@ export function serializeHttpUrl(text: unknown): string | null {
  */
 export function isVisibleAscii(value: string): boolean {
   return /^[\x21-\x7e]*$/.test(value);
-}
-
-/**
- * A stored piggyback list as the edge may use it, whatever was stored (an older version's raw
- * Unicode URL, a hand-edited Redis or KV value): each URL serialised, anything malformed dropped.
- */
-export function safePiggybacks(stored: unknown): PiggybackPixel[] {
-  if (!Array.isArray(stored)) return [];
-  const safe: PiggybackPixel[] = [];
-  for (const entry of stored as Array<Partial<PiggybackPixel> | null>) {
-    const type = entry?.pixel_type;
-    const url = serializeHttpUrl(entry?.url);
-    if (url && (type === "img" || type === "js")) safe.push({ pixel_type: type, url });
-  }
-  return safe;
 }

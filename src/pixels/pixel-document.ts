@@ -1,6 +1,6 @@
 import type { PixelRules } from "../attribution/types.js";
 import type { AdvertiserDocument } from "../objects/documents.js";
-import { safePiggybacks } from "./http-url.js";
+import { serializeHttpUrl } from "./http-url.js";
 
 export interface PiggybackPixel {
   pixel_type: "img" | "js";
@@ -68,6 +68,21 @@ export function safeEdgePixel(stored: EdgePixel): EdgePixel {
     piggyback_pixels: safePiggybacks(stored.piggyback_pixels),
     redirect_domains: safeDomains(stored.redirect_domains),
   };
+}
+
+/**
+ * A stored piggyback list as the edge may use it, whatever was stored (an older version's raw
+ * Unicode URL, a hand-edited Redis or KV value): each URL serialised, anything malformed dropped.
+ */
+export function safePiggybacks(stored: unknown): PiggybackPixel[] {
+  if (!Array.isArray(stored)) return [];
+  const safe: PiggybackPixel[] = [];
+  for (const entry of stored as Array<Partial<PiggybackPixel> | null>) {
+    const type = entry?.pixel_type;
+    const url = serializeHttpUrl(entry?.url);
+    if (url && (type === "img" || type === "js")) safe.push({ pixel_type: type, url });
+  }
+  return safe;
 }
 
 function safeDomains(stored: unknown): string[] {

@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Logger } from "../deps.js";
 import { LogOnceASecond } from "../log-once-a-second.js";
+import type { Logger } from "../storage/ports.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
 import { decodeSpoolLine, encodeSpoolLine } from "./spool-line.js";
 import { lockSpool } from "./spool-lock.js";

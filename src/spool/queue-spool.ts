@@ -1,4 +1,4 @@
-import type { Logger } from "../deps.js";
+import type { Logger } from "../storage/ports.js";
 import { countFires, type Spool, type SpoolRecord } from "./spool.js";
 
 /** The part of a Cloudflare Queue producer binding the spool uses. */

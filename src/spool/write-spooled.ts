@@ -1,14 +1,6 @@
 import { type FireToRecord, recordFires } from "../conversions/record-fires.js";
-import type { AttributionStore, FireLog, PixelConfigSource, TouchStore } from "../storage/ports.js";
+import type { WriteStorage } from "../storage/ports.js";
 import type { SpoolRecord } from "./spool.js";
-
-/** What writing a spooled record needs. */
-export interface SpoolStorage {
-  pixels: PixelConfigSource;
-  attribution: AttributionStore;
-  fireLog: FireLog;
-  touches: TouchStore;
-}
 
 /**
  * Writes one spooled record: its fires attributed in Redis (with their original times) and
@@ -17,7 +9,7 @@ export interface SpoolStorage {
  * when it was accepted reads it now. Throws StoreWriteFailed when Redis decided and the store
  * then failed: the caller keeps the decided record instead.
  */
-export async function writeSpooled(storage: SpoolStorage, record: SpoolRecord): Promise<void> {
+export async function writeSpooled(storage: WriteStorage, record: SpoolRecord): Promise<void> {
   if (record.kind === "touches") {
     await storage.touches.record(record.touches);
     return;

@@ -1,6 +1,7 @@
-import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
+import type { EdgePixel } from "../pixels/pixel-document.js";
 import { pixelRefKey } from "../pixels/pixel-document.js";
 import type { PixelConfigSource } from "./ports.js";
+import { TtlCache } from "./ttl-cache.js";
 
 /**
  * Pixel configs remembered by a Workers isolate across its requests, so that most fires are
@@ -9,41 +10,23 @@ import type { PixelConfigSource } from "./ports.js";
  * own source and leaves what it found here.
  */
 export class IsolatePixelCache {
-  private readonly entries = new Map<string, { pixel: EdgePixel | null; expiresAt: number }>();
+  private readonly entries: TtlCache<EdgePixel | null>;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(ttlMs: number, maxEntries: number, clock: () => number = Date.now) {
+    this.entries = new TtlCache(ttlMs, maxEntries, clock);
+  }
 
   /** This request's view: the shared entries in front of its own source. */
   over(source: PixelConfigSource): PixelConfigSource {
     return {
-      peek: (ref) => this.peek(ref),
+      peek: (ref) => this.entries.get(pixelRefKey(ref)),
       get: async (ref) => {
-        const cached = this.peek(ref);
+        const cached = this.entries.get(pixelRefKey(ref));
         if (cached !== undefined) return cached;
         const pixel = await source.get(ref);
-        this.remember(ref, pixel);
+        this.entries.set(pixelRefKey(ref), pixel);
         return pixel;
       },
     };
-  }
-
-  private peek(ref: PixelRef): EdgePixel | null | undefined {
-    const entry = this.entries.get(pixelRefKey(ref));
-    return entry && entry.expiresAt > this.clock() ? entry.pixel : undefined;
-  }
-
-  private remember(ref: PixelRef, pixel: EdgePixel | null): void {
-    if (this.ttlMs <= 0) return;
-    const key = pixelRefKey(ref);
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.set(key, { pixel, expiresAt: this.clock() + this.ttlMs });
   }
 }

@@ -1,5 +1,10 @@
 import type { Decision, Fire, Touch } from "../attribution/types.js";
-import type { ConversionRow, FireLogEntry, FireLogRow } from "../conversions/log-rows.js";
+import type {
+  AcceptedFire,
+  ConversionRow,
+  FireLogEntry,
+  FireLogRow,
+} from "../conversions/log-rows.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import type { ReportCounts } from "../reports/report-counters.js";
 import type {
@@ -8,6 +13,17 @@ import type {
   ReportQuery,
   SourceRow,
 } from "../reports/service/report-job.js";
+
+/** One JSON object per line; never secrets. */
+export type Logger = (entry: Record<string, unknown>) => void;
+
+/** Where the edge hands what it accepted; writing happens after the response. */
+export interface FireSink {
+  record(fire: AcceptedFire, pixel: EdgePixel | null): void;
+  /** A fire whose pixel config could not be read: written once it can be. */
+  recordUnresolved(fire: AcceptedFire, ref: PixelRef | null): void;
+  touch(touch: Touch): void;
+}
 
 /** Where the edge reads pixel configs from (Redis, a cache in front of it, or Workers KV). */
 export interface PixelConfigSource {
@@ -19,7 +35,6 @@ export interface PixelConfigSource {
 /** A user's impressions and clicks, per advertiser, newest first and bounded. */
 export interface TouchStore {
   record(touches: readonly Touch[]): Promise<void>;
-  recent(userId: string, advertiserId: number): Promise<Touch[]>;
 }
 
 /**
@@ -89,13 +104,20 @@ export interface FireLogReader {
   ): Promise<Array<[quarterStart: number, counts: ReportCounts]>>;
 }
 
-/** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
-export interface EdgeStorage {
+/**
+ * What writing accepted fires and touches needs (FireQueue, the spool's replay, a Worker's
+ * RedisWriter): a spooled fire may still have to read its pixel's config.
+ */
+export interface WriteStorage {
   pixels: PixelConfigSource;
   touches: TouchStore;
-  impressionIds: ImpressionIds;
   attribution: AttributionStore;
   fireLog: FireLog;
+}
+
+/** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
+export interface EdgeStorage extends WriteStorage {
+  impressionIds: ImpressionIds;
 }
 
 /** The Report Service's queue (SPEC 11), shared by every API process through the store. */

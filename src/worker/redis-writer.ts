@@ -5,8 +5,8 @@ import type { AcceptedFire } from "../conversions/log-rows.js";
 import { jsonLogger } from "../deps.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
 import { type QueueProducer, QueueSpool } from "../spool/queue-spool.js";
-import type { SpoolStorage } from "../spool/write-spooled.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
+import type { WriteStorage } from "../storage/ports.js";
 import { connectRedis } from "../storage/redis/connect.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
@@ -14,10 +14,9 @@ import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import type { WriterBatch } from "./shard-sink.js";
 import { missingStore, type StoreBindings, workerStore } from "./worker-store.js";
 
-export interface WriterEnv extends StoreBindings {
-  REDIS_URL: string;
+/** The Durable Object's `env`: the Worker's, bindings and variables (read by src/config.ts). */
+export interface WriterEnv extends StoreBindings, Readonly<Record<string, unknown>> {
   SPOOL?: QueueProducer;
-  [name: string]: unknown;
 }
 
 /**
@@ -30,12 +29,12 @@ export interface WriterEnv extends StoreBindings {
  */
 export class RedisWriter extends DurableObject<WriterEnv> {
   private readonly fires: FireQueue;
-  private readonly storage: SpoolStorage;
+  private readonly storage: WriteStorage;
 
   constructor(ctx: unknown, env: WriterEnv) {
     super(ctx, env);
-    const config = readConfig(env as unknown as Record<string, string | undefined>);
-    const redis = connectRedis({ url: env.REDIS_URL, lazyConnect: true });
+    const config = readConfig(env);
+    const redis = connectRedis({ url: config.redisUrl ?? undefined, lazyConnect: true });
     redis.on("error", (error: Error) =>
       jsonLogger({ level: "warn", msg: "redis", error: error.message }),
     );
@@ -46,7 +45,7 @@ export class RedisWriter extends DurableObject<WriterEnv> {
       }),
       touches: new RedisTouchStore(redis),
       attribution: new RedisAttributionStore(redis),
-      fireLog: workerStore(env, config)?.store ?? missingStore,
+      fireLog: workerStore(env, config, jsonLogger)?.store ?? missingStore,
     };
     this.fires = new FireQueue(
       this.storage,

@@ -1,11 +1,10 @@
 import type { Touch } from "../attribution/types.js";
-import type { FireSink } from "../conversions/fire-queue.js";
 import { newWriterId } from "../conversions/fire-queue.js";
 import type { AcceptedFire } from "../conversions/log-rows.js";
-import type { Logger } from "../deps.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import type { QueueProducer } from "../spool/queue-spool.js";
 import type { SpooledFire } from "../spool/spool.js";
+import type { FireSink, Logger } from "../storage/ports.js";
 
 /** What a Worker request sends its shard's RedisWriter. */
 export interface WriterBatch {

@@ -1,13 +1,12 @@
 import type { Config } from "../config.js";
-import { jsonLogger } from "../deps.js";
+import type { Logger } from "../storage/ports.js";
 import { SqlEventStore } from "../storage/sql/event-store.js";
 import { pgClient } from "../storage/sql/pg-client.js";
 import type { SqlClient } from "../storage/sql/sql-client.js";
 
-/** How a Worker reaches the event store: a Hyperdrive binding, or DATABASE_URL. */
+/** How a Worker reaches the event store: a Hyperdrive binding, else DATABASE_URL (config). */
 export interface StoreBindings {
   HYPERDRIVE?: { connectionString: string };
-  DATABASE_URL?: string;
 }
 
 /**
@@ -19,11 +18,12 @@ export interface StoreBindings {
 export function workerStore(
   env: StoreBindings,
   config: Config,
+  log: Logger,
 ): { store: SqlEventStore; sql: SqlClient } | null {
-  const url = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
+  const url = env.HYPERDRIVE?.connectionString ?? config.databaseUrl;
   if (!url) return null;
-  const sql = pgClient(url, jsonLogger, { max: 1 });
-  return { sql, store: new SqlEventStore(sql, config.retention, Date.now, jsonLogger) };
+  const sql = pgClient(url, log, { max: 1 });
+  return { sql, store: new SqlEventStore(sql, config.retention, Date.now, log) };
 }
 
 /** Without a store binding, fires wait in the spool queue until one is configured. */

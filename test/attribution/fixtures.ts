@@ -1,41 +1,29 @@
 import type { Fire, PixelRules, RepeatState, Touch } from "../../src/attribution/types.js";
+import { edgePixel, touchOf } from "../helpers/documents.js";
+
+// The attribution tables' helpers: times in minutes before T0, over the tests' one set of
+// fixtures (test/helpers/documents.ts).
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;
 /** A fixed "now" for the fires in the tables. */
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 
+/**
+ * Pixel 37's rules with the tables' short windows (an hour post-view, two hours post-click),
+ * so that the edges of a window read as small numbers of minutes.
+ */
 export function pixel(overrides: Partial<PixelRules> = {}): PixelRules {
-  return {
-    state: "active",
-    advertiser_id: 2,
-    trigger_type: "hybrid",
-    min_minutes_per_conv: null,
-    post_view_expire_mins: 60,
-    post_click_expire_mins: 120,
-    post_view_value: 1,
-    post_click_value: 10,
-    line_items: [{ id: 382, state: "active" }],
-    ...overrides,
-  };
+  return edgePixel({ post_view_expire_mins: 60, post_click_expire_mins: 120, ...overrides });
 }
 
-/** A touch `minutesAgo` before T0 on line item 382 of advertiser 2. */
+/** A touch of user 123 `minutesAgo` before T0 on line item 382 of advertiser 2. */
 export function touch(
   type: Touch["type"],
   minutesAgo: number,
   overrides: Partial<Touch> = {},
 ): Touch {
-  return {
-    type,
-    user_id: "123",
-    advertiser_id: 2,
-    line_item_id: 382,
-    campaign_id: 17607,
-    creative_id: 9,
-    ts: T0 - minutesAgo * MIN,
-    ...overrides,
-  };
+  return touchOf(type, "123", T0 - minutesAgo * MIN, overrides);
 }
 
 export function fire(overrides: Partial<Fire> = {}): Fire {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { signatureFor, signUrl } from "../../src/signing/url-signature.js";
-import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { seedPixelAndTouches } from "../helpers/documents.js";
 import { TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
+import { touchHistory } from "../helpers/touch-history.js";
 
 // SPEC 14: a signed beacon is good for a while (ts), and an impression id (aid) once.
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -19,7 +19,7 @@ async function get(url: string, cookie: string, method = "GET") {
   await fixture.edge.drain();
   return response;
 }
-const touchesOf = (user: string) => new RedisTouchStore(fixture.redis.client).recent(user, 2);
+const touchesOf = (user: string) => touchHistory(fixture.redis.client, user, 2);
 const at = (ms: number) => {
   now = ms;
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
+import { touchOf } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 let redis: TestRedis;

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileSpool } from "../../src/spool/file-spool.js";
 import { connectRedis } from "../../src/storage/redis/connect.js";
-import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
+import { touchOf } from "../helpers/documents.js";
 import { startNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
 import { startTestRedis } from "../helpers/test-redis.js";
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { startNodeEdge, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { touchHistory } from "../helpers/touch-history.js";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const BASE = "https://px.example";
@@ -14,7 +15,7 @@ async function get(url: string, headers: Record<string, string> = {}, app = fixt
   await app.drain();
   return response;
 }
-const touchesOf = (user: string) => new RedisTouchStore(fixture.redis.client).recent(user, 2);
+const touchesOf = (user: string) => touchHistory(fixture.redis.client, user, 2);
 // Signed at the edge's (fixed) time: a beacon is good for an hour after its ts.
 const sign = (url: string) => signUrl(TEST_SECRET, url, NOW);
 
@@ -130,7 +131,7 @@ describe("touch history", () => {
       ts: NOW - i * 1000,
     }));
     await store.record(touches);
-    const kept = await store.recent("555", 2);
+    const kept = await touchesOf("555");
     expect(kept).toHaveLength(200);
     expect(kept[0]?.ts).toBe(NOW);
     expect(kept[199]?.ts).toBe(NOW - 199_000);
@@ -138,7 +139,7 @@ describe("touch history", () => {
     await store.record([
       { ...touches[0], user_id: "556", ts: NOW - 91 * day } as (typeof touches)[0],
     ]);
-    expect(await store.recent("556", 2)).toEqual([]);
+    expect(await touchesOf("556")).toEqual([]);
     expect(await fixture.redis.client.pttl("{u:555}:touches:2")).toBeGreaterThan(89 * day);
   });
 

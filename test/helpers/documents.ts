@@ -1,9 +1,14 @@
 import type { Touch } from "../../src/attribution/types.js";
 import type { AdvertiserDocument } from "../../src/objects/documents.js";
-import type { PixelDocument } from "../../src/pixels/pixel-document.js";
-import type { RedisClient } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import {
+  type EdgePixel,
+  type PixelDocument,
+  toEdgePixel,
+} from "../../src/pixels/pixel-document.js";
+
+// The tests' one set of fixtures: advertiser 2 of member 1 with pixel 37 on line item 382.
+// Every other shape (an edge config, the attribution tables' rules and touches) is built
+// from these, so a default is written once.
 
 export function advertiserDocument(
   overrides: Partial<AdvertiserDocument> = {},
@@ -45,6 +50,11 @@ export function pixelDocument(overrides: Partial<PixelDocument> = {}): PixelDocu
   };
 }
 
+/** Pixel 37's edge config (as the cache and Workers KV hold it), with overrides. */
+export function edgePixel(overrides: Partial<EdgePixel> = {}): EdgePixel {
+  return { ...toEdgePixel(pixelDocument(), advertiserDocument()), ...overrides };
+}
+
 /** A touch of user `user_id` on line item 382 of advertiser 2 (campaign 1, creative 1). */
 export function touchOf(
   type: Touch["type"],
@@ -62,16 +72,4 @@ export function touchOf(
     ts,
     ...overrides,
   };
-}
-
-/** Stores the default advertiser and pixel (with overrides) and some touches. */
-export async function seedPixelAndTouches(
-  redis: RedisClient,
-  pixel: Partial<PixelDocument>,
-  touches: Touch[],
-): Promise<void> {
-  const writer = new RedisPixelWriter(redis);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument(pixel));
-  await new RedisTouchStore(redis).record(touches);
 }

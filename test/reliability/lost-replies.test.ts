@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FireQueue } from "../../src/conversions/fire-queue.js";
 import type { AcceptedFire } from "../../src/conversions/log-rows.js";
-import { toEdgePixel } from "../../src/pixels/pixel-document.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
 import type { AttributionStore, FireLog } from "../../src/storage/ports.js";
 import { RedisAttributionStore } from "../../src/storage/redis/redis-attribution.js";
 import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { edgePixel } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { useTestStore } from "../helpers/test-store.js";
@@ -21,7 +20,7 @@ import { useTestStore } from "../helpers/test-store.js";
 // storing) do their work and then the answer is thrown away, at each of the two steps.
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
-const pixel = toEdgePixel(pixelDocument(), advertiserDocument());
+const pixel = edgePixel();
 let redis: TestStorage;
 let dir: string;
 const store = useTestStore(() => NOW);

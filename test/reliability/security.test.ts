@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { signUrl } from "../../src/signing/url-signature.js";
-import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { ADMIN, ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
-import { seedPixelAndTouches } from "../helpers/documents.js";
 import { startNodeEdge, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
+import { touchHistory } from "../helpers/touch-history.js";
 
 const BASE = "https://px.example";
 const fixture = useNodeEdge();
-const touchesOf = (user: string) => new RedisTouchStore(fixture.redis.client).recent(user, 2);
+const touchesOf = (user: string) => touchHistory(fixture.redis.client, user, 2);
 
 async function beacon(url: string, cookie = "uuid2=555") {
   const response = await fixture.edge.app.request(url, { headers: { Cookie: cookie } });

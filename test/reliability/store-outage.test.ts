@@ -6,8 +6,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { seedPixelAndTouches, touchOf } from "../helpers/documents.js";
+import { touchOf } from "../helpers/documents.js";
 import { type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres.js";
+import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
 import { type ServerProcess, startServerProcess, until } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 

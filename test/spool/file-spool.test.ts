@@ -10,10 +10,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { toEdgePixel } from "../../src/pixels/pixel-document.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
 import type { SpoolRecord } from "../../src/spool/spool.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { edgePixel } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
 
 let dir = "";
@@ -94,7 +93,7 @@ describe("FileSpool", () => {
 
 describe("fires on disk", () => {
   it("write each pixel config once per record, and read back exactly what was spooled", async () => {
-    const pixel = (id: number) => toEdgePixel(pixelDocument({ id }), advertiserDocument());
+    const pixel = (id: number) => edgePixel({ id });
     const [p37, p38] = [pixel(37), pixel(38)];
     const accepted = (
       i: number,

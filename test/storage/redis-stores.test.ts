@@ -8,6 +8,7 @@ import {
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
+import { touchHistory } from "../helpers/touch-history.js";
 
 // The stores' contract, on one Redis server and on a Cluster: touch history, pixel configs by
 // id and by code, API objects with their indexes.
@@ -40,9 +41,9 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
       users.flatMap((u) => Array.from({ length: 210 }, (_, i) => touch(u, NOW - i))),
     );
     await store.record([touch("900", NOW), touch("950", NOW - 91 * DAY)]);
-    for (const user of users) expect(await store.recent(user, 2)).toHaveLength(200);
-    expect((await store.recent("900", 2))[0]?.ts).toBe(NOW);
-    expect(await store.recent("950", 2)).toEqual([]);
+    for (const user of users) expect(await touchHistory(redis.client, user, 2)).toHaveLength(200);
+    expect((await touchHistory(redis.client, "900", 2))[0]?.ts).toBe(NOW);
+    expect(await touchHistory(redis.client, "950", 2)).toEqual([]);
   });
 
   it("pixel configs: read by id and by code, with their advertiser's redirect domains", async () => {

@@ -21,6 +21,7 @@ import { adminWithAdvertiser } from "../helpers/api-world.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
+import { touchHistory } from "../helpers/touch-history.js";
 
 const SECRET = "worker-test-secret";
 // The Worker and its writers store fires in a real PostgreSQL, over pg on workerd's sockets.
@@ -149,9 +150,8 @@ describe("the Worker bundle in Miniflare", () => {
     const cookie = /uuid2=(\d+)/.exec(imp.headers.get("set-cookie") ?? "")?.[1];
     expect(cookie).toMatch(/^\d+$/);
     await imp.arrayBuffer();
-    const touches = new RedisTouchStore(redis.client);
     await eventually(
-      () => touches.recent(cookie ?? "", 2),
+      () => touchHistory(redis.client, cookie ?? "", 2),
       (t) => t.length === 1,
     );
 
@@ -329,9 +329,8 @@ describe("with RedisWriter Durable Objects holding the Redis connections", () =>
         );
         await imp.arrayBuffer();
       }
-      const touches = new RedisTouchStore(redis.client);
       await eventually(
-        async () => (await Promise.all(users.map((u) => touches.recent(u, 2)))).flat(),
+        async () => (await Promise.all(users.map((u) => touchHistory(redis.client, u, 2)))).flat(),
         (t) => t.length === users.length,
       );
       await Promise.all(

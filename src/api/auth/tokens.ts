@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { randomHex } from "../../random-hex.js";
 import { keys } from "../../storage/keys.js";
 import type { RedisClient } from "../../storage/redis/connect.js";
 
@@ -24,7 +25,7 @@ export class TokenStore {
   ) {}
 
   async issue(userId: number): Promise<string> {
-    const token = randomBytes(24).toString("hex");
+    const token = randomHex(24);
     const hash = hashOf(token);
     const now = this.clock();
     const session: Session = { user_id: userId, issued_at: now };

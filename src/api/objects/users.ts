@@ -1,4 +1,5 @@
 import type { UserDocument } from "../../objects/documents.js";
+import { randomHex } from "../../random-hex.js";
 import { keys } from "../../storage/keys.js";
 import type { ApiDeps } from "../api-deps.js";
 import { syntaxError } from "../api-error.js";
@@ -111,9 +112,7 @@ export async function ensureAdmin(
   }
   const admins = (await deps.stores.users.list(0)).filter((u) => u.user_type === "admin");
   if (admins.length > 0) return;
-  const password = crypto
-    .getRandomValues(new Uint8Array(12))
-    .reduce((s, b) => s + b.toString(16).padStart(2, "0"), "");
+  const password = randomHex(12);
   await createUser(deps, { username: "admin", password, user_type: "admin", member_id: 0 });
   announce(`Created the API admin user "admin" with password ${password} (shown only this once).`);
 }

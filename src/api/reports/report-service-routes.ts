@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { formatTimestamp } from "../../conversions/timestamps.js";
+import { randomHex } from "../../random-hex.js";
 import type { ReportJob, ReportRequest } from "../../reports/service/report-job.js";
 import { REPORT_TYPES, type ReportType, reportMeta } from "../../reports/service/report-types.js";
 import type { ApiDeps } from "../api-deps.js";
@@ -76,7 +76,7 @@ export function mountReportServiceRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps
       const member = await actingMember(c, deps);
       const pixelIds = await reportScope(c, deps, member, type, request.filters);
       const user = c.var.user;
-      const id = randomBytes(16).toString("hex");
+      const id = randomHex(16);
       const created = formatTimestamp(now);
       const queued = await reports.jobs.create({
         id,

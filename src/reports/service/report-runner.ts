@@ -1,6 +1,5 @@
-import type { Logger } from "../../deps.js";
 import { LogOnceASecond } from "../../log-once-a-second.js";
-import type { ReportJobStore, ReportSource } from "../../storage/ports.js";
+import type { Logger, ReportJobStore, ReportSource } from "../../storage/ports.js";
 import { toDelimited } from "../csv.js";
 import { type ObjectNames, reportQuery, reportRows } from "./report-build.js";
 import type { ReportFormat, ReportJob } from "./report-job.js";

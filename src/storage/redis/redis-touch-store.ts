@@ -1,7 +1,7 @@
 import {
   DAY_MS,
   TOUCH_HISTORY_MAX_AGE_MS,
-  TOUCH_HISTORY_MIN_COUNT,
+  TOUCH_HISTORY_MAX_COUNT,
 } from "../../attribution/limits.js";
 import type { Touch } from "../../attribution/types.js";
 import { keys } from "../keys.js";
@@ -10,7 +10,7 @@ import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { RECORD_TOUCH_LUA } from "./scripts/record-touch.js";
 import { bySlot } from "./slot-groups.js";
-import { decodeTouch, encodeTouch } from "./touch-member.js";
+import { encodeTouch } from "./touch-member.js";
 
 /** Touch history in one sorted set per user and advertiser (score = touch time). */
 export class RedisTouchStore implements TouchStore {
@@ -38,7 +38,7 @@ export class RedisTouchStore implements TouchStore {
     const parts = bySlot(this.redis, [...byHistory], ([key]) => key);
     await Promise.all(
       parts.map((part) => {
-        const args: ScriptArg[] = [TOUCH_HISTORY_MIN_COUNT, oldest, ttl];
+        const args: ScriptArg[] = [TOUCH_HISTORY_MAX_COUNT, oldest, ttl];
         for (const [, list] of part) {
           args.push(list.length);
           for (const touch of list) args.push(touch.ts, encodeTouch(touch));
@@ -49,10 +49,5 @@ export class RedisTouchStore implements TouchStore {
         );
       }),
     );
-  }
-
-  async recent(userId: string, advertiserId: number): Promise<Touch[]> {
-    const members = await this.redis.zrevrange(keys.touches(userId, advertiserId), 0, -1);
-    return members.flatMap((m) => decodeTouch(m, userId, advertiserId) ?? []);
   }
 }

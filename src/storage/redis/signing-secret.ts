@@ -1,3 +1,4 @@
+import { randomHex } from "../../random-hex.js";
 import { keys } from "../keys.js";
 import type { RedisClient } from "./connect.js";
 
@@ -6,8 +7,7 @@ import type { RedisClient } from "./connect.js";
  * every instance and every restart signs and verifies with the same one.
  */
 export async function sharedSigningSecret(redis: RedisClient): Promise<string> {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const candidate = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const candidate = randomHex(32);
   await redis.set(keys.signingSecret, candidate, "NX");
   const secret = await redis.get(keys.signingSecret);
   if (!secret) throw new Error("signing secret could not be stored in Redis");

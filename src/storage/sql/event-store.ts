@@ -1,8 +1,7 @@
 import type { ConversionRow, FireLogEntry, FireLogRow } from "../../conversions/log-rows.js";
-import type { Logger } from "../../deps.js";
 import type { ReportCounts } from "../../reports/report-counters.js";
 import { answersWithin } from "../../with-timeout.js";
-import type { BatchId, FireLog, FireLogReader, TimeRange } from "../ports.js";
+import type { BatchId, FireLog, FireLogReader, Logger, TimeRange } from "../ports.js";
 import { APPEND_BATCH_SQL, type BatchColumns, batchColumns } from "./append-batch.js";
 import { DayPartitions, dayOf } from "./partitions.js";
 import { SqlReportJobs } from "./report-jobs.js";

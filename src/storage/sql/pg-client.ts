@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Logger } from "../../deps.js";
+import type { Logger } from "../ports.js";
 import type { SqlClient } from "./sql-client.js";
 
 /** `host:port/database` of a connection URL, without user or password. */

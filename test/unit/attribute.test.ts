@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { attribute, EMPTY_REPEAT_STATE } from "../../src/attribution/attribute.js";
 import { afterCounted } from "../../src/attribution/repeat-rule.js";
 import type { Fire, PixelRules, RepeatState, Touch } from "../../src/attribution/types.js";
-import { DAY, fire, MIN, pixel, state, T0, touch } from "./fixtures.js";
+import { DAY, fire, MIN, pixel, state, T0, touch } from "../attribution/fixtures.js";
 
 interface Case {
   name: string;

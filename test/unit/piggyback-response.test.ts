@@ -3,24 +3,11 @@ import { describe, expect, it } from "vitest";
 import { piggybackScript, pixelAnswer } from "../../src/edge/piggyback-response.js";
 import { parsePixelQuery } from "../../src/edge/pixel-query.js";
 import type { EdgePixel, PiggybackPixel } from "../../src/pixels/pixel-document.js";
+import { edgePixel } from "../helpers/documents.js";
 
-function edgePixel(piggybacks: PiggybackPixel[], redirectDomains: string[] = []): EdgePixel {
-  return {
-    id: 37,
-    member_id: 1,
-    advertiser_id: 2,
-    state: "active",
-    trigger_type: "click",
-    min_minutes_per_conv: null,
-    post_view_expire_mins: null,
-    post_click_expire_mins: null,
-    post_view_value: null,
-    post_click_value: null,
-    line_items: [],
-    piggyback_pixels: piggybacks,
-    redirect_domains: redirectDomains,
-  };
-}
+/** Pixel 37 with these piggybacks and redirect domains (none unless given). */
+const withPiggybacks = (piggybacks: PiggybackPixel[], redirectDomains: string[] = []): EdgePixel =>
+  edgePixel({ piggyback_pixels: piggybacks, redirect_domains: redirectDomains });
 
 const img = (url: string): PiggybackPixel => ({ pixel_type: "img", url });
 const js = (url: string): PiggybackPixel => ({ pixel_type: "js", url });
@@ -97,7 +84,7 @@ describe("the image pixel (t=2)", () => {
     ],
     ["a non-http redir is ignored", [], "&redir=javascript%3Aalert(1)", { kind: "gif" }],
   ])("%s", (_name, piggybacks, extra, expected) => {
-    const pixel = edgePixel(piggybacks as PiggybackPixel[], ["shop.example"]);
+    const pixel = withPiggybacks(piggybacks as PiggybackPixel[], ["shop.example"]);
     expect(pixelAnswer(query(`id=37&t=2${extra}`), pixel)).toEqual(expected);
   });
 
@@ -110,7 +97,7 @@ describe("the image pixel (t=2)", () => {
 
 describe("the JavaScript pixel (t=1)", () => {
   it("loads js piggybacks as scripts, img piggybacks and an allowed redir as images", () => {
-    const pixel = edgePixel([js("https://a.example/x.js"), js("https://b.example/y.js")]);
+    const pixel = withPiggybacks([js("https://a.example/x.js"), js("https://b.example/y.js")]);
     const answer = pixelAnswer(query("id=37&t=1&redir=https%3A%2F%2Fa.example%2Fthanks"), pixel);
     if (answer.kind !== "script") throw new Error("expected a script");
     expect(load(answer.body)).toEqual({
@@ -120,7 +107,10 @@ describe("the JavaScript pixel (t=1)", () => {
   });
 
   it("answers an empty script when there is nothing to fire", () => {
-    expect(pixelAnswer(query("id=37&t=1"), edgePixel([]))).toEqual({ kind: "script", body: "" });
+    expect(pixelAnswer(query("id=37&t=1"), withPiggybacks([]))).toEqual({
+      kind: "script",
+      body: "",
+    });
   });
 
   it("embeds hostile URLs so they cannot break out of the string or the script", () => {
