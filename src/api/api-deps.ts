@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { FireSink } from "../conversions/fire-queue.js";
 import type { Logger } from "../deps.js";
 import type {
   AdvertiserDocument,
@@ -8,7 +9,7 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import type { FireLogReader, TouchStore } from "../storage/ports.js";
+import type { FireLogReader, PixelConfigSource, TouchStore } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
@@ -30,6 +31,14 @@ export interface ApiStores {
   touches: TouchStore;
 }
 
+/** Where `POST /conversion-events` hands its conversions: the edge's own queue and configs. */
+export interface ConversionIntake {
+  pixels: PixelConfigSource;
+  fires: FireSink;
+  /** The secret click ids are signed with (SIGNING_SECRET, or the one kept in Redis). */
+  signingSecret: () => Promise<string>;
+}
+
 export interface ApiDeps {
   redis: RedisClient;
   stores: ApiStores;
@@ -41,6 +50,7 @@ export interface ApiDeps {
   clientAddress: (c: Context) => string;
   /** Carries changed pixel configs to the edges (src/api/edge-sync.ts). */
   syncPixels: (change: PixelChange) => Promise<void>;
+  conversions: ConversionIntake;
 }
 
 export function createApiStores(redis: RedisClient, clock: () => number): ApiStores {

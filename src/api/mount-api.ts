@@ -8,6 +8,7 @@ import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
 import { mountLogoutRoute } from "./auth/logout-route.js";
 import { requireAuth } from "./auth/require-auth.js";
+import { mountConversionEventsRoute } from "./conversion-events-route.js";
 import { API_VERSION, errorResponse } from "./envelope.js";
 import { mountEventsRoute } from "./events-route.js";
 import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
@@ -26,6 +27,9 @@ import { mountUi } from "./ui/ui-route.js";
 const BODY_MB = 1;
 const EVENTS_BODY_MB = 4;
 
+/** The batch ingestion paths: 4 MB bodies, and counted against RATE_LIMIT_EVENTS only. */
+export const INGESTION = ["/events", "/conversion-events"];
+
 /** Every API path but /auth, /openapi.json and /docs needs a token. */
 const PROTECTED = [
   "/member",
@@ -35,6 +39,7 @@ const PROTECTED = [
   "/campaign",
   "/pixel",
   "/events",
+  "/conversion-events",
   "/conversion",
   "/conversion-feed",
   "/report",
@@ -48,11 +53,12 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   const api = new OpenAPIHono<ApiEnv>();
   const tooLarge = (mb: number) => (c: Context) =>
     errorResponse(c, syntaxError("body", `is larger than ${mb} MB`));
-  api.use(
-    "/events",
-    bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
-  );
-  for (const path of ["/auth", ...PROTECTED.filter((p) => p !== "/events")])
+  for (const path of INGESTION)
+    api.use(
+      path,
+      bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
+    );
+  for (const path of ["/auth", ...PROTECTED.filter((p) => !INGESTION.includes(p))])
     api.use(path, bodyLimit({ maxSize: BODY_MB * 1024 * 1024, onError: tooLarge(BODY_MB) }));
   mountAuthRoute(api, deps);
   mountLogoutRoute(api, deps);
@@ -67,6 +73,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountLineItemRoutes(api, deps);
   mountCampaignRoutes(api, deps);
   mountEventsRoute(api, deps, limits.events);
+  mountConversionEventsRoute(api, deps, limits.events);
   mountPixelRoutes(api, deps);
   mountConversionRoute(api, deps);
   mountConversionFeedRoute(api, deps);

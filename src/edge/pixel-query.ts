@@ -1,4 +1,6 @@
+import { isEventId } from "../conversions/event-id.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
+import { looksLikeClickId } from "../signing/click-id.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
 export interface PixelQuery {
@@ -10,6 +12,10 @@ export interface PixelQuery {
   redir: URL | null;
   /** `gpc=1`: the page's Global Privacy Control signal, sent by the tag loader. */
   gpc: boolean;
+  /** `pxclid` (SPEC 12), not yet verified: its signature is checked after the answer. */
+  clickId: string | null;
+  /** `event_id`: the conversion's id, shared with a server event of it (SPEC 12). */
+  eventId: string | null;
 }
 
 const ID = /^[1-9][0-9]{0,14}$/;
@@ -35,6 +41,12 @@ export function parseHttpUrl(text: string | null | undefined): URL | null {
 /** Decoded query parameters by name, as Hono's `c.req.query()` gives them. */
 export type QueryParams = Readonly<Record<string, string | undefined>>;
 
+/** `other` as it is kept: control characters out, the first 30 characters, null when empty. */
+export function keptOther(other: string | null | undefined): string | null {
+  if (!other) return null;
+  return Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null;
+}
+
 function pixelRef(params: QueryParams): PixelRef | null {
   const id = params.id;
   if (id !== undefined) return ID.test(id) ? { id: Number(id) } : null;
@@ -44,7 +56,8 @@ function pixelRef(params: QueryParams): PixelRef | null {
   return { code, member_id: Number(member) };
 }
 
-export function parsePixelQuery(params: QueryParams): PixelQuery {
+/** `clickParam`: the parameter that carries the click id (`sspdata` on /sspx). */
+export function parsePixelQuery(params: QueryParams, clickParam = "pxclid"): PixelQuery {
   const orderId = params.order_id;
   const value = params.value;
   const other = params.other;
@@ -53,10 +66,10 @@ export function parsePixelQuery(params: QueryParams): PixelQuery {
     format: params.t === "1" ? "js" : "img",
     orderId: orderId && ORDER_ID.test(orderId) ? orderId : null,
     value: value && VALUE.test(value) ? Number(value) : null,
-    other: other
-      ? Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null
-      : null,
+    other: keptOther(other),
     redir: parseHttpUrl(params.redir),
     gpc: params.gpc === "1",
+    clickId: looksLikeClickId(params[clickParam]) ? (params[clickParam] ?? null) : null,
+    eventId: isEventId(params.event_id) ? params.event_id : null,
   };
 }

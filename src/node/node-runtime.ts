@@ -14,6 +14,7 @@ import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage, FireLog, FireLogReader } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
+import { RedisAdvertiserSettings } from "../storage/redis/redis-advertiser-settings.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
@@ -94,10 +95,16 @@ export async function createNodeRuntime(
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
+    advertisers: new RedisAdvertiserSettings(redis),
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
   const toEdges = edgeSync(redis, kv, log);
+  const tasks = new BackgroundTasks(log);
+  const fires = new FireQueue(storage, log, {
+    gatherWhileWriting: true,
+    ...(spool ? { spool } : {}),
+  });
   const api: ApiDeps = {
     redis,
     stores: createApiStores(redis, clock),
@@ -111,12 +118,8 @@ export async function createNodeRuntime(
       for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
       await toEdges(change);
     },
+    conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },
   };
-  const tasks = new BackgroundTasks(log);
-  const fires = new FireQueue(storage, log, {
-    gatherWhileWriting: true,
-    ...(spool ? { spool } : {}),
-  });
   const app = createApp(
     {
       settings: {

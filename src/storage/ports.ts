@@ -10,6 +10,11 @@ export interface PixelConfigSource {
   peek?(ref: PixelRef): EdgePixel | null | undefined;
 }
 
+/** What a click reads of its advertiser: whether its landing URL gets a click id (SPEC 12). */
+export interface AdvertiserSettings {
+  appendsClickId(advertiserId: number): Promise<boolean>;
+}
+
 /** A user's impressions and clicks, per advertiser, newest first and bounded. */
 export interface TouchStore {
   record(touches: readonly Touch[]): Promise<void>;
@@ -88,6 +93,7 @@ export interface EdgeStorage {
   pixels: PixelConfigSource;
   touches: TouchStore;
   impressionIds: ImpressionIds;
+  advertisers: AdvertiserSettings;
   attribution: AttributionStore;
   fireLog: FireLog;
 }
