@@ -22,7 +22,7 @@ import { rateSubject } from "./rate-limit.js";
 import { actingMember } from "./tenancy.js";
 
 /** The most distinct pixels one request may name: each may cost a read (SPEC 14). */
-export const MAX_PIXELS = 1000;
+export const MAX_PIXELS = 100;
 
 const ConversionEvent = z
   .object({
