@@ -21,6 +21,7 @@ import { type RateLimits, rateLimit } from "./rate-limit.js";
 import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
+import { SSPX_DOC } from "./sspx-doc.js";
 import { mountUi } from "./ui/ui-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
@@ -78,6 +79,7 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountConversionRoute(api, deps);
   mountConversionFeedRoute(api, deps);
   mountPixelReportRoute(api, deps);
+  api.openAPIRegistry.registerPath(SSPX_DOC);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

@@ -228,6 +228,13 @@ describe("POST /conversion-events", () => {
     });
   });
 
+  it("is in the OpenAPI document, beside the edge's /sspx", async () => {
+    const doc = await (await fixture.edge.app.request("https://api.example/openapi.json")).json();
+    expect(doc.paths["/conversion-events"].post.summary).toMatch(/Server-side conversions/);
+    const names = doc.paths["/sspx"].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["id", "sspdata", "event_id", "ts"]));
+  });
+
   it("needs a token", async () => {
     const response = await fixture.edge.app.request("https://api.example/conversion-events", {
       method: "POST",
