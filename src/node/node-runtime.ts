@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import type { Logger } from "../deps.js";
 import type { Spool } from "../spool/spool.js";
+import { CachedAdvertiserSettings } from "../storage/cached-advertiser-settings.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
@@ -81,10 +82,16 @@ export async function createNodeRuntime(
     ttlMs: config.pixelCacheTtlMs,
     maxEntries: config.pixelCacheMaxEntries,
   });
+  const advertisers = new CachedAdvertiserSettings(new RedisAdvertiserSettings(redis), {
+    ttlMs: config.pixelCacheTtlMs,
+    maxEntries: config.pixelCacheMaxEntries,
+  });
   const subscriber = duplicateRedis(redis);
   subscriber.on("error", () => {}); // reconnects by itself; the cache TTL bounds staleness meanwhile
   subscriber.on("message", (_channel: string, message: string) => {
     pixelCache.invalidate(message === "*" ? "*" : Number(message));
+    // An advertiser's change is announced as its pixels' (or all): changes are rare.
+    advertisers.invalidate();
   });
   // Subscribed whenever the connection is (re)made: at start Redis may not be there yet.
   const subscribe = () => void subscriber.subscribe(PIXEL_CHANGES_CHANNEL).catch(() => {});
@@ -95,7 +102,7 @@ export async function createNodeRuntime(
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
-    advertisers: new RedisAdvertiserSettings(redis),
+    advertisers,
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
@@ -116,6 +123,7 @@ export async function createNodeRuntime(
     // here sees the change; other processes hear of it over pub/sub.
     syncPixels: async (change) => {
       for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
+      advertisers.invalidate();
       await toEdges(change);
     },
     conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },

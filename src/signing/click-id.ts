@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** What a click id carries (SPEC 12): enough to credit its click with nothing stored. */

@@ -4,7 +4,7 @@ import { signUrl } from "../../src/signing/url-signature.js";
 import { keys } from "../../src/storage/keys.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
-import { TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { forgetAdvertisers, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
 
 // SPEC 12 at the edge: a signed /click hands the landing page a click id, and /px or /sspx
 // with it credits that click with no cookie at all.
@@ -20,6 +20,7 @@ beforeEach(async () => {
   fixture.edge.pixelCache.invalidate("*");
   const writer = new RedisPixelWriter(fixture.redis.client);
   await writer.putAdvertiser(advertiserDocument({ append_click_id: true }));
+  forgetAdvertisers(fixture.edge);
   // Clicks count for 20160 minutes (two weeks); one conversion per user.
   await writer.putPixel(pixelDocument());
 });
@@ -76,6 +77,7 @@ describe("GET /click with append_click_id", () => {
 
   it("appends nothing for an advertiser without append_click_id (the default)", async () => {
     await new RedisPixelWriter(fixture.redis.client).putAdvertiser(advertiserDocument());
+    forgetAdvertisers(fixture.edge);
     const { location } = await clickThrough();
     expect(location).toBe(LANDING);
   });

@@ -4,7 +4,12 @@ import { signUrl } from "../../src/signing/url-signature.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { launchChromiumProfile } from "../helpers/chromium.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
-import { serveOnLoopback, startNodeEdge, TEST_SECRET } from "../helpers/node-edge.js";
+import {
+  forgetAdvertisers,
+  serveOnLoopback,
+  startNodeEdge,
+  TEST_SECRET,
+} from "../helpers/node-edge.js";
 import { startPageServer } from "../helpers/page-server.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { emptyStore } from "../helpers/test-store.js";
@@ -55,6 +60,7 @@ async function browser(blockThirdPartyCookies: boolean) {
 async function publishPages(appendClickId: boolean): Promise<string> {
   const writer = new RedisPixelWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument({ append_click_id: appendClickId }));
+  forgetAdvertisers(edge);
   await writer.putPixel(pixelDocument());
   const landing = `${shopOrigin}/landing?utm_source=news`;
   const click = await signUrl(
