@@ -59,7 +59,7 @@ function bundledWorker(options: Omit<MiniflareOptions, "scriptPath">): Miniflare
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // The bundle `npm run build` makes, built the same way into a folder of the test's own.
+  // The bundle `npm run build:worker` makes, built the same way into a folder of the test's own.
   outdir = mkdtempSync(join(tmpdir(), "px-worker-"));
   await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
