@@ -28,13 +28,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Whether something accepts connections on 127.0.0.1:port. */
+/** Whether something accepts connections on 127.0.0.1:port (the probe's socket is closed). */
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => resolve(true));
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
-  }).finally(() => undefined);
+  });
 
 async function env(port: number) {
   redis ??= await startTestRedis();
