@@ -44,14 +44,20 @@ describe("/docs", () => {
     expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
     expect(response?.headers()["content-security-policy"]).not.toContain("unsafe");
     await page.waitForSelector(".swagger-ui .info .title", { timeout: 20_000 });
-    expect(await page.textContent(".swagger-ui .info .title")).toContain("Conversion pixel service");
+    expect(await page.textContent(".swagger-ui .info .title")).toContain(
+      "Conversion pixel service",
+    );
     await page.waitForSelector(".opblock-summary-path");
-    const paths = await page.$$eval(".opblock-summary-path", (els) => els.map((e) => e.textContent?.trim()));
+    const paths = await page.$$eval(".opblock-summary-path", (els) =>
+      els.map((e) => e.textContent?.trim()),
+    );
     expect(paths).toEqual(expect.arrayContaining(["/pixel", "/conversion", "/px", "/auth"]));
     // Opening an operation shows its parameters.
     await page.click("#operations-conversion-get_conversion .opblock-summary");
     await page.waitForSelector("#operations-conversion-get_conversion .parameters");
-    expect(await page.textContent("#operations-conversion-get_conversion .parameters")).toContain("start_date");
+    expect(await page.textContent("#operations-conversion-get_conversion .parameters")).toContain(
+      "start_date",
+    );
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
