@@ -7,6 +7,7 @@ import type { SqlClient } from "../src/storage/sql/sql-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
+import { measureObservabilityCost } from "./observability-cost.js";
 import {
   cpuPinning,
   cpuSeconds,
@@ -196,10 +197,12 @@ try {
     const impS = summary(runs.imp);
     const plainS = summary(runs.plain);
     const loggedS = summary(runs.logged);
+    const inProcess = await measureObservabilityCost();
     const observability = {
       metricsAndSampledLogMicros: pxS.edgeCpuMicros - plainS.edgeCpuMicros,
       everyRequestLoggedMicros: loggedS.edgeCpuMicros - plainS.edgeCpuMicros,
       plainEdgeCpuMicros: plainS.edgeCpuMicros,
+      inProcess,
     };
     const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
     // What a route costs the edge beyond answering the GIF: steadier than the ratios on a
@@ -222,7 +225,8 @@ Medians of ${ROUNDS} rounds:
   /px p99           ${ratios.pxP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.pxP99 <= 2)})
   /imp throughput   ${ratios.impThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.impThroughput >= 0.85)})
   /imp p99          ${ratios.impP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.impP99 <= 2)})
-  observability     metrics + 1% access log: ${observability.metricsAndSampledLogMicros.toFixed(1)} µs/req of edge CPU over neither (${plainS.edgeCpuMicros.toFixed(1)} µs); every request logged: ${observability.everyRequestLoggedMicros.toFixed(1)} µs/req (throughput ${Math.round(plainS.rps)} → ${Math.round(pxS.rps)} → ${Math.round(loggedS.rps)} req/s)
+  observability     in-process (bench/observability-cost.ts): request id + metrics +${inProcess.metricsMicros.toFixed(2)} µs/req, with 1% access lines +${inProcess.metricsAndSampledLogMicros.toFixed(2)} µs, every request logged +${inProcess.everyRequestLoggedMicros.toFixed(2)} µs, beside ${inProcess.plainMicros.toFixed(2)} µs for the GIF route through Hono
+  observability     under load: metrics + 1% access log ${observability.metricsAndSampledLogMicros.toFixed(1)} µs/req of edge CPU over neither (${plainS.edgeCpuMicros.toFixed(1)} µs); every request logged: ${observability.everyRequestLoggedMicros.toFixed(1)} µs/req (throughput ${Math.round(plainS.rps)} → ${Math.round(pxS.rps)} → ${Math.round(loggedS.rps)} req/s)
   Redis commands    ${perFire.toFixed(3)} per fire over ${countedFires} fires, watched with MONITOR: ${JSON.stringify(commands.byCommand)}  (target <= 2: ${verdict(perFire <= 2)})
   Redis memory      ${memory.toFixed(1)} bytes per stored touch (MEMORY USAGE over ${data.touches} touches of ${sizes.users} users)  (target <= 64: ${verdict(memory <= 64)})
   fires lost        ${lost} of ${answered} answered; ${doubled} stored twice (ids found twice in the store)`);
