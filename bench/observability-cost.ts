@@ -8,10 +8,10 @@
  */
 import { Writable } from "node:stream";
 import { Hono } from "hono";
-import type { Logger } from "../src/deps.js";
 import { gifResponse } from "../src/edge/responses.js";
 import { observeRequests } from "../src/http/observe-requests.js";
 import { RequestTally } from "../src/metrics/request-tally.js";
+import type { Logger } from "../src/storage/ports.js";
 
 const REQUESTS = 50_000;
 const RUNS = 7;
