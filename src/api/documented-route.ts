@@ -1,15 +1,19 @@
 import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { every } from "hono/combine";
 import type { ApiEnv } from "./api-env.js";
 import { documentedBody } from "./objects/write-body.js";
 import { documentObject } from "./openapi/answered-objects.js";
 import { completeRoute } from "./openapi/complete-route.js";
+import { guardsFor } from "./route-guards.js";
 
 /**
  * Mounts a handler and describes it in the OpenAPI document, without letting the document's
  * schema validate the request: handlers read bodies themselves (`parseWrite`), so that
  * `curl -d` bodies (JSON sent as a form) work, read-only fields only warn, and one bad event
  * does not sink a batch. The schemas the handlers validate with are the ones documented.
+ * Every operation gets the API's guards (route-guards.ts): a token, the rate limit and the body
+ * limit, unless it is one of the listed public ones.
  */
 export function documentedRoute(
   api: OpenAPIHono<ApiEnv>,
@@ -17,7 +21,12 @@ export function documentedRoute(
   handler: (c: Context<ApiEnv>) => Response | Promise<Response>,
 ): void {
   api.openAPIRegistry.registerPath(completeRoute(route));
-  api.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ":$1"), handler);
+  api.on(
+    route.method.toUpperCase(),
+    route.path.replace(/\{(\w+)\}/g, ":$1"),
+    every(...guardsFor(api, route)),
+    handler,
+  );
 }
 
 type Verb = "get" | "post" | "put" | "delete";

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
@@ -24,7 +24,7 @@ import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
 import { mountReportServiceRoutes } from "./reports/report-service-routes.js";
-import { SSPX_DOC } from "./sspx-doc.js";
+import { guardApi } from "./route-guards.js";
 import { mountUi } from "./ui/ui-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
@@ -34,22 +34,6 @@ const EVENTS_BODY_MB = 4;
 /** The batch ingestion paths: 4 MB bodies, and counted against RATE_LIMIT_EVENTS only. */
 export const INGESTION = ["/events", "/conversion-events"];
 
-/** Every API path but /auth, /openapi.json and /docs needs a token. */
-const PROTECTED = [
-  "/member",
-  "/user",
-  "/advertiser",
-  "/line-item",
-  "/campaign",
-  "/pixel",
-  "/events",
-  "/conversion-events",
-  "/conversion",
-  "/conversion-feed",
-  "/report",
-  "/report-download",
-];
-
 /**
  * The AppNexus-compatible management API. The zod schemas the handlers validate with also
  * make the OpenAPI document (`/openapi.json`, browsable at `/docs`).
@@ -58,20 +42,22 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   const api = new OpenAPIHono<ApiEnv>();
   const tooLarge = (mb: number) => (c: Context) =>
     errorResponse(c, syntaxError("body", `is larger than ${mb} MB`));
-  for (const path of INGESTION)
-    api.use(
-      path,
-      bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
-    );
-  for (const path of ["/auth", ...PROTECTED.filter((p) => !INGESTION.includes(p))])
-    api.use(path, bodyLimit({ maxSize: BODY_MB * 1024 * 1024, onError: tooLarge(BODY_MB) }));
+  const limit = (mb: number) =>
+    bodyLimit({ maxSize: mb * 1024 * 1024, onError: tooLarge(mb) }) as MiddlewareHandler<ApiEnv>;
+  const smallBodies = limit(BODY_MB);
+  const batchBodies = limit(EVENTS_BODY_MB);
+  const authenticated = requireAuth(deps);
+  const limited = rateLimit(deps, limits);
+  // By default, not by list: every operation below needs a token and is rate limited, but the
+  // public ones of route-guards.ts; every body is limited.
+  guardApi(api, (operation, isPublic) => {
+    const body = INGESTION.some((path) => operation.endsWith(` ${path}`))
+      ? batchBodies
+      : smallBodies;
+    return isPublic ? [body] : [body, authenticated, limited];
+  });
   mountAuthRoute(api, deps);
   mountLogoutRoute(api, deps);
-  for (const path of PROTECTED) {
-    // `/pixel/*` matches `/pixel` too.
-    api.use(`${path}/*`, requireAuth(deps));
-    api.use(`${path}/*`, rateLimit(deps, limits));
-  }
   mountMemberRoutes(api, deps);
   mountUserRoutes(api, deps);
   mountAdvertiserRoutes(api, deps);
@@ -84,7 +70,6 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountConversionFeedRoute(api, deps);
   mountPixelReportRoute(api, deps);
   mountReportServiceRoutes(api, deps);
-  api.openAPIRegistry.registerPath(SSPX_DOC);
 
   api.openAPIRegistry.registerComponent("securitySchemes", "token", {
     type: "apiKey",

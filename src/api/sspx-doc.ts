@@ -9,6 +9,7 @@ export const SSPX_DOC = createRoute({
   method: "get",
   path: "/sspx",
   tags: ["edge"],
+  security: [],
   summary: "Xandr's server-side conversion pixel: a conversion credited to the click id in sspdata",
   request: {
     query: z.object({

@@ -10,7 +10,7 @@ export const isAdmin = (user: UserDocument) => user.user_type === "admin";
 export const boundAdvertiser = (user: UserDocument): number | null =>
   user.user_type === "advertiser" ? (user.advertiser_id ?? -1) : null;
 
-/** What an advertiser user may call: its advertiser's reports and conversions, and logout. */
+/** What an advertiser user may call: its advertiser's reports and conversions (and logout). */
 const ADVERTISER_USER_PATHS = new Set([
   "/report",
   "/report-download",
@@ -23,6 +23,7 @@ const ADVERTISER_USER_PATHS = new Set([
 export function requireMemberUnlessReport(user: UserDocument, path: string, method: string): void {
   if (user.user_type !== "advertiser") return;
   if (ADVERTISER_USER_PATHS.has(path) && (method === "GET" || path === "/report")) return;
+  if (path === "/auth" && method === "DELETE") return;
   throw unauthorized("An advertiser user may only read its advertiser's reports");
 }
 

@@ -1,4 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { SSPX_DOC } from "../sspx-doc.js";
 
 type OpenAPIRegistry = OpenAPIHono["openAPIRegistry"];
 
@@ -56,6 +57,7 @@ export function documentEdgeRoutes(registry: OpenAPIRegistry): void {
       request: { query: PixelQuery },
       responses: { 200: GIF, 302: REDIRECT },
     });
+  registry.registerPath(SSPX_DOC);
   registry.registerPath({
     ...edge,
     method: "get",
