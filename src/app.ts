@@ -5,6 +5,7 @@ import { errorResponse, toApiError } from "./api/envelope.js";
 import type { AppDeps } from "./deps.js";
 import { mountOptOutRoute } from "./edge/optout-route.js";
 import { mountPixelRoute } from "./edge/pixel-route.js";
+import { mountSspxRoute } from "./edge/sspx-route.js";
 import { mountTagRoute } from "./edge/tag-route.js";
 import { mountTouchRoutes } from "./edge/touch-routes.js";
 
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   const app = new Hono();
   mountPixelRoute(app, deps);
   mountTouchRoutes(app, deps);
+  mountSspxRoute(app, deps);
   mountOptOutRoute(app);
   mountTagRoute(app, { gzip: deps.settings.gzipTag });
   // Process up: for a liveness probe, never touches storage.

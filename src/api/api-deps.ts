@@ -7,7 +7,14 @@ import type {
   UserDocument,
 } from "../objects/documents.js";
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import type { FireLogReader, Logger, ReportJobStore, TouchStore } from "../storage/ports.js";
+import type {
+  FireLogReader,
+  FireSink,
+  Logger,
+  PixelConfigSource,
+  ReportJobStore,
+  TouchStore,
+} from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
@@ -38,6 +45,14 @@ export interface ReportServiceDeps {
   queued(): void;
 }
 
+/** Where `POST /conversion-events` hands its conversions: the edge's own queue and configs. */
+export interface ConversionIntake {
+  pixels: PixelConfigSource;
+  fires: FireSink;
+  /** The secret click ids are signed with (SIGNING_SECRET, or the one kept in Redis). */
+  signingSecret: () => Promise<string>;
+}
+
 export interface ApiDeps {
   redis: RedisClient;
   stores: ApiStores;
@@ -50,6 +65,7 @@ export interface ApiDeps {
   clientAddress: (c: Context) => string;
   /** Carries changed pixel configs to the edges (src/api/edge-sync.ts). */
   syncPixels: (change: PixelChange) => Promise<void>;
+  conversions: ConversionIntake;
 }
 
 export function createApiStores(redis: RedisClient, clock: () => number): ApiStores {

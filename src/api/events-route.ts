@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS } from "../attribution/limits.js";
 import type { Touch } from "../attribution/types.js";
+import { parseEventTime } from "../conversions/event-time.js";
 import { USER_ID } from "../edge/user-identity.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
@@ -26,13 +27,6 @@ const Event = z.object({
   creative_id: z.number().int().positive().nullable().default(null),
   ts: z.union([z.string().max(40), z.number()]),
 });
-
-/** Epoch ms from ISO-8601 text or epoch milliseconds, or null. */
-function parseTs(ts: string | number): number | null {
-  const ms =
-    typeof ts === "number" ? ts : /^\d{4}-\d\d-\d\dT/.test(ts) ? Date.parse(ts) : Number.NaN;
-  return Number.isSafeInteger(Math.round(ms)) ? Math.round(ms) : null;
-}
 
 const route = createRoute({
   method: "post",
@@ -68,7 +62,7 @@ function checkEvent(raw: unknown, now: number): Touch | string {
     const issue = parsed.error.issues[0];
     return `${issue?.path.join(".") || "event"}: ${issue?.message ?? "is invalid"}`;
   }
-  const ts = parseTs(parsed.data.ts);
+  const ts = parseEventTime(parsed.data.ts);
   if (ts === null) return "ts: must be ISO-8601 or epoch milliseconds";
   if (ts < now - MAX_AGE_MS) return "ts: more than 90 days old";
   if (ts > now + MAX_AHEAD_MS) return "ts: more than 5 minutes in the future";

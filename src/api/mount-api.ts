@@ -8,6 +8,7 @@ import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
 import { mountLogoutRoute } from "./auth/logout-route.js";
 import { requireAuth } from "./auth/require-auth.js";
+import { mountConversionEventsRoute } from "./conversion-events-route.js";
 import { API_VERSION, errorResponse } from "./envelope.js";
 import { mountEventsRoute } from "./events-route.js";
 import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
@@ -21,11 +22,15 @@ import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
 import { mountPixelReportRoute } from "./reports/pixel-report-route.js";
 import { mountReportServiceRoutes } from "./reports/report-service-routes.js";
+import { SSPX_DOC } from "./sspx-doc.js";
 import { mountUi } from "./ui/ui-route.js";
 
 /** Request bodies are limited: 1 MB, and 4 MB for a batch of up to 10,000 events. */
 const BODY_MB = 1;
 const EVENTS_BODY_MB = 4;
+
+/** The batch ingestion paths: 4 MB bodies, and counted against RATE_LIMIT_EVENTS only. */
+export const INGESTION = ["/events", "/conversion-events"];
 
 /** Every API path but /auth, /openapi.json and /docs needs a token. */
 const PROTECTED = [
@@ -36,6 +41,7 @@ const PROTECTED = [
   "/campaign",
   "/pixel",
   "/events",
+  "/conversion-events",
   "/conversion",
   "/conversion-feed",
   "/report",
@@ -50,11 +56,12 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   const api = new OpenAPIHono<ApiEnv>();
   const tooLarge = (mb: number) => (c: Context) =>
     errorResponse(c, syntaxError("body", `is larger than ${mb} MB`));
-  api.use(
-    "/events",
-    bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
-  );
-  for (const path of ["/auth", ...PROTECTED.filter((p) => p !== "/events")])
+  for (const path of INGESTION)
+    api.use(
+      path,
+      bodyLimit({ maxSize: EVENTS_BODY_MB * 1024 * 1024, onError: tooLarge(EVENTS_BODY_MB) }),
+    );
+  for (const path of ["/auth", ...PROTECTED.filter((p) => !INGESTION.includes(p))])
     api.use(path, bodyLimit({ maxSize: BODY_MB * 1024 * 1024, onError: tooLarge(BODY_MB) }));
   mountAuthRoute(api, deps);
   mountLogoutRoute(api, deps);
@@ -69,11 +76,13 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountLineItemRoutes(api, deps);
   mountCampaignRoutes(api, deps);
   mountEventsRoute(api, deps, limits.events);
+  mountConversionEventsRoute(api, deps, limits.events);
   mountPixelRoutes(api, deps);
   mountConversionRoute(api, deps);
   mountConversionFeedRoute(api, deps);
   mountPixelReportRoute(api, deps);
   mountReportServiceRoutes(api, deps);
+  api.openAPIRegistry.registerPath(SSPX_DOC);
 
   api.doc("/openapi.json", {
     openapi: "3.0.0",

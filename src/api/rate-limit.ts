@@ -24,12 +24,13 @@ export const rateSubject = (user: UserDocument): string =>
 /**
  * Per-member limits on reads and writes in fixed one-minute windows (RATE_LIMIT_READ,
  * RATE_LIMIT_WRITE), with AppNexus's X-Ratelimit-* and X-Count-* headers on every answer.
- * `POST /events` is ingestion, not object editing, and is counted by neither: it counts its
- * events against RATE_LIMIT_EVENTS (src/api/event-rate-limit.ts).
+ * `POST /events` and `POST /conversion-events` are ingestion, not object editing, and are
+ * counted by neither: they count their events against RATE_LIMIT_EVENTS
+ * (src/api/event-rate-limit.ts).
  */
 export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    if (c.req.path === "/events") return next();
+    if (c.req.path === "/events" || c.req.path === "/conversion-events") return next();
     const kind = c.req.method === "GET" ? "read" : "write";
     const who = rateSubject(c.var.user);
     const now = deps.clock();

@@ -5,7 +5,10 @@ import type { Decision, Fire, PixelRules, RepeatState, Touch } from "./types.js"
 
 export interface AttributionInput {
   pixel: PixelRules;
-  /** The user's touches, in any order; other advertisers' touches are ignored. */
+  /**
+   * The user's touches, in any order; other advertisers' touches are ignored. The fire's
+   * `click` (from a click id) competes with them as one more.
+   */
   touches: readonly Touch[];
   state: RepeatState;
   fire: Fire;
@@ -27,4 +30,8 @@ export function attribute({ pixel, touches, state, fire }: AttributionInput): De
   return { attributed: true, counted: true, reason: "counted", credit, revenue };
 }
 
-export const EMPTY_REPEAT_STATE: RepeatState = { last_conversion_ts: null, order_ids: new Map() };
+export const EMPTY_REPEAT_STATE: RepeatState = {
+  last_conversion_ts: null,
+  order_ids: new Map(),
+  event_ids: new Map(),
+};

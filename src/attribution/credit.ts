@@ -14,7 +14,11 @@ export function isMoreRecent(a: Touch, b: Touch): boolean {
   return (a.creative_id ?? -1) > (b.creative_id ?? -1);
 }
 
-/** Picks the touch the pixel's trigger_type credits (SPEC 4.1–4.3), or null. */
+/**
+ * Picks the touch the pixel's trigger_type credits (SPEC 4.1–4.3), or null. A click id's
+ * click (`fire.click`) is one more candidate under the same rules (SPEC 12): its advertiser,
+ * line item and window must qualify, and it wins only if it is the most recent.
+ */
 export function creditedTouch(
   pixel: PixelRules,
   touches: readonly Touch[],
@@ -24,7 +28,8 @@ export function creditedTouch(
   const { viewMs, clickMs } = lookbackWindows(pixel);
   let view: Touch | null = null;
   let click: Touch | null = null;
-  for (const touch of touches) {
+  const candidates = fire.click ? [...touches, fire.click] : touches;
+  for (const touch of candidates) {
     if (touch.advertiser_id !== pixel.advertiser_id || !lineItems.has(touch.line_item_id)) continue;
     if (touch.ts > fire.ts) continue;
     const age = fire.ts - touch.ts;

@@ -9,6 +9,12 @@ export const MAX_MIN_MINUTES_PER_CONV = 32_767;
 /** An order_id counted once is not counted again for this long. */
 export const ORDER_ID_MEMORY_MS = 90 * DAY_MS;
 
+/**
+ * A browser fire and a server event with the same event_id count once within this long of
+ * each other (SPEC 12), whichever came first.
+ */
+export const EVENT_ID_MEMORY_MS = 2 * DAY_MS;
+
 /** Touch history per user and advertiser: at most this many of the newest are kept… */
 export const TOUCH_HISTORY_MAX_COUNT = 200;
 /** …and none older than this. */

@@ -1,4 +1,4 @@
-import { MINUTE_MS, ORDER_ID_MEMORY_MS } from "./limits.js";
+import { EVENT_ID_MEMORY_MS, MINUTE_MS, ORDER_ID_MEMORY_MS } from "./limits.js";
 import type { Fire, PixelRules, RepeatState, UncountedReason } from "./types.js";
 
 /** Why an attributed fire is not counted (SPEC 4.4), or null when it counts. */
@@ -7,6 +7,12 @@ export function repeatRefusal(
   state: RepeatState,
   fire: Fire,
 ): UncountedReason | null {
+  // Either way round: a server event may be back-dated before the browser fire it repeats.
+  if (fire.event_id) {
+    const countedAt = state.event_ids.get(fire.event_id);
+    if (countedAt !== undefined && Math.abs(fire.ts - countedAt) <= EVENT_ID_MEMORY_MS)
+      return "duplicate_event";
+  }
   if (fire.order_id !== null) {
     const countedAt = state.order_ids.get(fire.order_id);
     if (countedAt !== undefined && fire.ts - countedAt <= ORDER_ID_MEMORY_MS)
@@ -24,9 +30,12 @@ export function repeatRefusal(
 export function afterCounted(state: RepeatState, fire: Fire): RepeatState {
   const orderIds = new Map(state.order_ids);
   if (fire.order_id !== null) orderIds.set(fire.order_id, fire.ts);
+  const eventIds = new Map(state.event_ids);
+  if (fire.event_id) eventIds.set(fire.event_id, fire.ts);
   const last = state.last_conversion_ts;
   return {
     last_conversion_ts: last === null ? fire.ts : Math.max(last, fire.ts),
     order_ids: orderIds,
+    event_ids: eventIds,
   };
 }

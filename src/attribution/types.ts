@@ -34,6 +34,13 @@ export interface Fire {
   ts: number;
   order_id: string | null;
   value: number | null;
+  /**
+   * The click a valid click id names (`pxclid`, `sspdata`, `click_id`, SPEC 12): one more
+   * candidate, competing with the stored touches under the same rules. Absent: none.
+   */
+  click?: Touch | null;
+  /** The conversion's own id, shared by a browser fire and a server event (SPEC 12). */
+  event_id?: string | null;
 }
 
 /** What earlier counted conversions of this user on this pixel left behind. */
@@ -42,10 +49,16 @@ export interface RepeatState {
   last_conversion_ts: number | null;
   /** order_id → time it was counted. */
   order_ids: ReadonlyMap<string, number>;
+  /** event_id → time it was counted. */
+  event_ids: ReadonlyMap<string, number>;
 }
 
 export type UnattributedReason = "unknown_user" | "inactive_pixel" | "no_line_item" | "no_touch";
-export type UncountedReason = "duplicate_order" | "repeat_user" | "repeat_interval";
+export type UncountedReason =
+  | "duplicate_event"
+  | "duplicate_order"
+  | "repeat_user"
+  | "repeat_interval";
 
 export interface Credit {
   conversion_type: "click" | "view";

@@ -1,5 +1,7 @@
+import { isEventId } from "../conversions/event-id.js";
 import { parseHttpUrl } from "../pixels/http-url.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
+import { looksLikeClickId } from "../signing/click-id.js";
 import { OBJECT_ID } from "./object-id.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
@@ -12,6 +14,10 @@ export interface PixelQuery {
   redir: URL | null;
   /** `gpc=1`: the page's Global Privacy Control signal, sent by the tag loader. */
   gpc: boolean;
+  /** `pxclid` (SPEC 12), not yet verified: its signature is checked after the answer. */
+  clickId: string | null;
+  /** `event_id`: the conversion's id, shared with a server event of it (SPEC 12). */
+  eventId: string | null;
 }
 
 const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
@@ -24,6 +30,12 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
 /** Decoded query parameters by name, as Hono's `c.req.query()` gives them. */
 export type QueryParams = Readonly<Record<string, string | undefined>>;
 
+/** `other` as it is kept: control characters out, the first 30 characters, null when empty. */
+export function keptOther(other: string | null | undefined): string | null {
+  if (!other) return null;
+  return Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null;
+}
+
 function pixelRef(params: QueryParams): PixelRef | null {
   const id = params.id;
   if (id !== undefined) return OBJECT_ID.test(id) ? { id: Number(id) } : null;
@@ -33,7 +45,8 @@ function pixelRef(params: QueryParams): PixelRef | null {
   return { code, member_id: Number(member) };
 }
 
-export function parsePixelQuery(params: QueryParams): PixelQuery {
+/** `clickParam`: the parameter that carries the click id (`sspdata` on /sspx). */
+export function parsePixelQuery(params: QueryParams, clickParam = "pxclid"): PixelQuery {
   const orderId = params.order_id;
   const value = params.value;
   const other = params.other;
@@ -42,10 +55,10 @@ export function parsePixelQuery(params: QueryParams): PixelQuery {
     format: params.t === "1" ? "js" : "img",
     orderId: orderId && ORDER_ID.test(orderId) ? orderId : null,
     value: value && VALUE.test(value) ? Number(value) : null,
-    other: other
-      ? Array.from(other.replace(CONTROL_CHARS, "")).slice(0, MAX_OTHER_CHARS).join("") || null
-      : null,
+    other: keptOther(other),
     redir: parseHttpUrl(params.redir),
     gpc: params.gpc === "1",
+    clickId: looksLikeClickId(params[clickParam]) ? (params[clickParam] ?? null) : null,
+    eventId: isEventId(params.event_id) ? params.event_id : null,
   };
 }

@@ -4,6 +4,7 @@ import type { AcceptedFire } from "../conversions/log-rows.js";
 import type { AppDeps } from "../deps.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
 import { withTimeout } from "../with-timeout.js";
+import { creditClickId } from "./click-id-fire.js";
 import { pixelAnswer } from "./piggyback-response.js";
 import { type PixelQuery, parsePixelQuery } from "./pixel-query.js";
 import { gifResponse, redirectResponse, scriptResponse } from "./responses.js";
@@ -54,14 +55,23 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
     order_id: optedOut ? null : query.orderId,
     other: optedOut ? null : query.other,
     value: query.value,
+    event_id: optedOut ? null : query.eventId,
   };
+  // A click id is checked after the answer (its signature needs the secret); the browser's
+  // answer never depends on it.
+  const clickId = optedOut ? null : query.clickId;
   // HEAD answers as GET does (a link checker, a prefetching proxy) but is not a fire.
   const recording = c.req.method === "GET";
   const fires = deps.fires(c);
   const pixels = deps.storage(c).pixels;
   const cached = query.pixel ? pixels.peek?.(query.pixel) : null;
   if (cached !== undefined) {
-    if (recording) fires.record(fire, cached);
+    if (recording && clickId)
+      deps.background(
+        c,
+        creditClickId(c, deps, fire, clickId).then((credited) => fires.record(credited, cached)),
+      );
+    else if (recording) fires.record(fire, cached);
     return answer(query, cached, identity.setCookie);
   }
   const config = query.pixel ? pixels.get(query.pixel) : Promise.resolve(null);
@@ -70,9 +80,11 @@ function answerFire(c: Context, deps: AppDeps): Response | Promise<Response> {
   if (recording)
     deps.background(
       c,
-      config.then(
-        (pixel) => fires.record(fire, pixel),
-        () => fires.recordUnresolved(fire, query.pixel),
+      creditClickId(c, deps, fire, clickId).then((credited) =>
+        config.then(
+          (pixel) => fires.record(credited, pixel),
+          () => fires.recordUnresolved(credited, query.pixel),
+        ),
       ),
     );
   return withTimeout(config, deps.settings.storageTimeoutMs, null).then((pixel) =>

@@ -4,6 +4,7 @@ import type { AppDeps } from "../deps.js";
 import { beaconFreshness, CLICK_MAX_AGE_S, MAX_AHEAD_S } from "../signing/beacon-freshness.js";
 import { hasValidSignature } from "../signing/url-signature.js";
 import { withTimeout } from "../with-timeout.js";
+import { clickLanding } from "./click-landing.js";
 import { gifResponse, NO_CACHE_HEADERS, redirectResponse } from "./responses.js";
 import { clickTarget, impressionIdOf, parseTouchQuery } from "./touch-query.js";
 import { type Identity, identify, OPTED_OUT, wantsSecureCookie } from "./user-identity.js";
@@ -71,7 +72,8 @@ async function recordImpression(c: Context, deps: AppDeps, url: URL, touch: Touc
 
 /**
  * `GET /imp` (an impression: always the GIF) and `GET /click` (a click: a 302 to the signed
- * `redir`, or a 400 when the URL is not signed or too old). Touches are recorded in the
+ * `redir`, with the click's id when its advertiser has `append_click_id`, or a 400 when the
+ * URL is not signed or too old). Touches are recorded in the
  * background under the browser's id, a fresh one for a browser without a cookie; opted-out
  * browsers record none.
  */
@@ -109,8 +111,9 @@ export function mountTouchRoutes(app: Hono, deps: AppDeps): void {
         who.cookieUserId ?? OPTED_OUT,
         deps.clock(),
       );
-      if (records(c, touch)) deps.fires(c).touch(touch);
-      return redirectResponse(target.href, who.setCookie);
+      if (!records(c, touch)) return redirectResponse(target.href, who.setCookie);
+      deps.fires(c).touch(touch);
+      return redirectResponse(await clickLanding(c, deps, target, touch), who.setCookie);
     } catch (error) {
       deps.log({ level: "error", route: "/click", error: String(error) });
       return badClick();

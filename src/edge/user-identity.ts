@@ -20,6 +20,11 @@ export interface Identity {
 export const USER_ID =
   /^(?:[1-9][0-9]{0,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
+/** A uuid2 value: a decimal of up to 20 digits or a UUID. */
+export function isUserId(text: unknown): text is string {
+  return typeof text === "string" && USER_ID.test(text);
+}
+
 /** A random unsigned 64-bit decimal, the AppNexus uuid2 format. */
 export function newUserId(): string {
   const [id] = crypto.getRandomValues(new BigUint64Array(1));

@@ -10,6 +10,7 @@ import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
+import { CachedAdvertiserSettings } from "../storage/cached-advertiser-settings.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
@@ -22,6 +23,7 @@ import type {
   ReportSource,
 } from "../storage/ports.js";
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
+import { RedisAdvertiserSettings } from "../storage/redis/redis-advertiser-settings.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
@@ -100,10 +102,16 @@ export async function createNodeRuntime(
     ttlMs: config.pixelCacheTtlMs,
     maxEntries: config.pixelCacheMaxEntries,
   });
+  const advertisers = new CachedAdvertiserSettings(new RedisAdvertiserSettings(redis), {
+    ttlMs: config.pixelCacheTtlMs,
+    maxEntries: config.pixelCacheMaxEntries,
+  });
   const subscriber = duplicateRedis(redis);
   subscriber.on("error", () => {}); // reconnects by itself; the cache TTL bounds staleness meanwhile
   subscriber.on("message", (_channel: string, message: string) => {
     pixelCache.invalidate(message === "*" ? "*" : Number(message));
+    // An advertiser's change is announced as its pixels' (or all): changes are rare.
+    advertisers.invalidate();
   });
   // Subscribed whenever the connection is (re)made: at start Redis may not be there yet.
   const subscribe = () => void subscriber.subscribe(PIXEL_CHANGES_CHANNEL).catch(() => {});
@@ -114,6 +122,7 @@ export async function createNodeRuntime(
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
+    advertisers,
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
@@ -132,6 +141,11 @@ export async function createNodeRuntime(
     pollMs: REPORT_POLL_MS,
   });
   reportRunner.start(config.reportRunners);
+  const tasks = new BackgroundTasks(log);
+  const fires = new FireQueue(storage, log, {
+    gatherWhileWriting: true,
+    ...(spool ? { spool } : {}),
+  });
   const api: ApiDeps = {
     redis,
     stores,
@@ -148,14 +162,11 @@ export async function createNodeRuntime(
     // here sees the change; other processes hear of it over pub/sub.
     syncPixels: async (change) => {
       for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
+      advertisers.invalidate();
       await toEdges(change);
     },
+    conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },
   };
-  const tasks = new BackgroundTasks(log);
-  const fires = new FireQueue(storage, log, {
-    gatherWhileWriting: true,
-    ...(spool ? { spool } : {}),
-  });
   const app = createApp(
     {
       settings: {

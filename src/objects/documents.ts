@@ -10,7 +10,10 @@ export interface MemberDocument {
   last_modified: string;
 }
 
-/** An advertiser as the management API stores it; the edge reads `redirect_domains`. */
+/**
+ * An advertiser as the management API stores it; the edge reads `redirect_domains` (with each
+ * pixel) and `append_click_id` (on a click).
+ */
 export interface AdvertiserDocument {
   id: number;
   code: string | null;
@@ -18,6 +21,8 @@ export interface AdvertiserDocument {
   state: "active" | "inactive";
   member_id: number;
   redirect_domains: string[] | null;
+  /** A signed /click appends `pxclid` to its landing URL (SPEC 12); absent in older documents. */
+  append_click_id?: boolean;
   created_on: string;
   last_modified: string;
 }

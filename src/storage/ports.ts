@@ -32,6 +32,11 @@ export interface PixelConfigSource {
   peek?(ref: PixelRef): EdgePixel | null | undefined;
 }
 
+/** What a click reads of its advertiser: whether its landing URL gets a click id (SPEC 12). */
+export interface AdvertiserSettings {
+  appendsClickId(advertiserId: number): Promise<boolean>;
+}
+
 /** A user's impressions and clicks, per advertiser, newest first and bounded. */
 export interface TouchStore {
   record(touches: readonly Touch[]): Promise<void>;
@@ -118,6 +123,8 @@ export interface WriteStorage {
 /** Everything the edge reads and writes, for one request (Workers) or the process (Node). */
 export interface EdgeStorage extends WriteStorage {
   impressionIds: ImpressionIds;
+  /** What a click needs of its advertiser (`append_click_id`). */
+  advertisers: AdvertiserSettings;
 }
 
 /** The Report Service's queue (SPEC 11), shared by every API process through the store. */

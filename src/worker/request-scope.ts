@@ -6,6 +6,7 @@ import type { IsolatePixelCache } from "../storage/isolate-pixel-cache.js";
 import { KvPixelConfigs } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage, FireSink, Logger, PixelConfigSource } from "../storage/ports.js";
 import { closeRedis, connectRedis, type RedisClient } from "../storage/redis/connect.js";
+import { RedisAdvertiserSettings } from "../storage/redis/redis-advertiser-settings.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
@@ -46,7 +47,7 @@ export class RequestScope {
     const redisConfigs: PixelConfigSource = {
       get: (ref) => new RedisPixelConfigs(this.redis).get(ref),
     };
-    let stores: Omit<EdgeStorage, "pixels" | "impressionIds"> | null = null;
+    let stores: Omit<EdgeStorage, "pixels" | "impressionIds" | "advertisers"> | null = null;
     const redisStores = () => {
       if (!stores) {
         const opened = workerStore(env, config, log);
@@ -66,6 +67,10 @@ export class RequestScope {
       // Asked before a touch is handed on, so on this request's connection, not the writers'.
       impressionIds: {
         claim: (...args) => new RedisImpressionIds(this.redis).claim(...args),
+      },
+      // A click asks before it redirects: on this request's connection too.
+      advertisers: {
+        appendsClickId: (id) => new RedisAdvertiserSettings(this.redis).appendsClickId(id),
       },
       get touches() {
         return redisStores().touches;

@@ -33,9 +33,13 @@ export function fire(overrides: Partial<Fire> = {}): Fire {
 export function state(
   lastMinutesAgo: number | null,
   orders: Record<string, number> = {},
+  events: Record<string, number> = {},
 ): RepeatState {
+  const ago = (entries: Record<string, number>) =>
+    new Map(Object.entries(entries).map(([id, minsAgo]) => [id, T0 - minsAgo * MIN]));
   return {
     last_conversion_ts: lastMinutesAgo === null ? null : T0 - lastMinutesAgo * MIN,
-    order_ids: new Map(Object.entries(orders).map(([id, minsAgo]) => [id, T0 - minsAgo * MIN])),
+    order_ids: ago(orders),
+    event_ids: ago(events),
   };
 }

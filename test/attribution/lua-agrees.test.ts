@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attribute, EMPTY_REPEAT_STATE } from "../../src/attribution/attribute.js";
 import { ineligibility } from "../../src/attribution/eligibility.js";
-import { ORDER_ID_MEMORY_MS } from "../../src/attribution/limits.js";
+import { EVENT_ID_MEMORY_MS, ORDER_ID_MEMORY_MS } from "../../src/attribution/limits.js";
 import { afterCounted } from "../../src/attribution/repeat-rule.js";
 import type { Decision, Fire, RepeatState, Touch } from "../../src/attribution/types.js";
 import { lookbackWindows } from "../../src/attribution/windows.js";
@@ -64,14 +64,41 @@ function touchArb(pixel: EdgePixel) {
   });
 }
 
-const fireArb = fc.record({
-  gapMs: fc.oneof(
-    fc.constantFrom(0, ORDER_ID_MEMORY_MS, ORDER_ID_MEMORY_MS + 1),
-    fc.integer({ min: 1, max: 120 }).map((m) => m * MIN),
-  ),
-  order_id: fc.constantFrom(null, "A-1", "A-1", "B-2"),
-  value: fc.oneof(fc.constant(null), fc.constant(0), fc.constant(49.9)),
-});
+/**
+ * A click id's click for a fire (SPEC 12), or none: times at the click window's edges, on the
+ * pixel's line items or not, sometimes another advertiser's.
+ */
+function clickIdArb(pixel: EdgePixel) {
+  const { clickMs } = lookbackWindows(pixel);
+  return fc.option(
+    fc.record({
+      advertiser_id: fc.constantFrom(ADVERTISER, ADVERTISER, ADVERTISER, 3),
+      line_item_id: fc.integer({ min: 1, max: 3 }),
+      campaign_id: fc.constantFrom(null, 1, 2),
+      creative_id: fc.constantFrom(null, 7),
+      agoMs: fc.oneof(
+        fc.constantFrom(0, 5 * MIN, 10 * MIN, clickMs, clickMs + 1, clickMs - MIN, -1),
+        fc.integer({ min: -5, max: 260 }).map((m) => m * MIN),
+      ),
+    }),
+    { freq: 2 },
+  );
+}
+
+function fireArb(pixel: EdgePixel) {
+  return fc.record({
+    // Negative gaps: a server event back-dated before the fire it follows.
+    gapMs: fc.oneof(
+      fc.constantFrom(0, ORDER_ID_MEMORY_MS, ORDER_ID_MEMORY_MS + 1),
+      fc.constantFrom(EVENT_ID_MEMORY_MS, EVENT_ID_MEMORY_MS + 1, -EVENT_ID_MEMORY_MS, -30 * MIN),
+      fc.integer({ min: 1, max: 120 }).map((m) => m * MIN),
+    ),
+    order_id: fc.constantFrom(null, "A-1", "A-1", "B-2"),
+    event_id: fc.constantFrom(null, null, "ev-1", "ev-1", "ev-2"),
+    value: fc.oneof(fc.constant(null), fc.constant(0), fc.constant(49.9)),
+    click: clickIdArb(pixel),
+  });
+}
 
 /** What a caller can observe of a decision. */
 function observable(decision: Decision) {
@@ -88,15 +115,24 @@ const scenarioArb = pixelArb.chain((pixel) =>
   fc.tuple(
     fc.constant(pixel),
     fc.array(touchArb(pixel), { maxLength: 8 }),
-    fc.array(fireArb, { minLength: 1, maxLength: 6 }),
+    fc.array(fireArb(pixel), { minLength: 1, maxLength: 6 }),
   ),
 );
 
 type Scenario = [EdgePixel, TouchSpec[], FireSpec[]];
 type TouchSpec = ReturnType<typeof touchArb> extends fc.Arbitrary<infer T> ? T : never;
-type FireSpec = typeof fireArb extends fc.Arbitrary<infer T> ? T : never;
+type FireSpec = ReturnType<typeof fireArb> extends fc.Arbitrary<infer T> ? T : never;
 
 type IdentifiedFire = Fire & { id: string };
+
+/** The click a click id names, `agoMs` before the fire. */
+function clickTouch(
+  { agoMs, ...ids }: NonNullable<FireSpec["click"]>,
+  userId: string,
+  fireTs: number,
+): Touch {
+  return { ...ids, type: "click", user_id: userId, ts: fireTs - agoMs };
+}
 
 /** Writes the scenario's touches for a new user; returns its fires and what the rules say. */
 async function prepare([pixel, touchSpecs, fireSpecs]: Scenario) {
@@ -109,14 +145,22 @@ async function prepare([pixel, touchSpecs, fireSpecs]: Scenario) {
     user_id: userId,
     ts: (fireTimes[anchor % fireTimes.length] ?? T0) - agoMs,
   }));
-  await new RedisTouchStore(redis.client, () => T0).record(touches);
-  const fires: IdentifiedFire[] = fireSpecs.map((spec, i) => ({
-    id: `${userId}-${i}`,
-    user_id: userId,
-    ts: fireTimes[i] ?? T0,
-    order_id: spec.order_id,
-    value: spec.value,
-  }));
+  // Recorded as of the earliest fire: a history is trimmed to 90 days before "now", and a
+  // back-dated fire must find what it would have found then.
+  await new RedisTouchStore(redis.client, () => Math.min(...fireTimes)).record(touches);
+  const fires: IdentifiedFire[] = fireSpecs.map((spec, i) => {
+    const ts = fireTimes[i] ?? T0;
+    const click = spec.click ? clickTouch(spec.click, userId, ts) : null;
+    return {
+      id: `${userId}-${i}`,
+      user_id: userId,
+      ts,
+      order_id: spec.order_id,
+      event_id: spec.event_id,
+      value: spec.value,
+      click,
+    };
+  });
   let state: RepeatState = EMPTY_REPEAT_STATE;
   const expected = fires.map((fire) => {
     const decision = attribute({ pixel, touches, state, fire });

@@ -8,6 +8,7 @@ import { guardedCreateServer } from "../../src/node/guarded-server.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
 import { type OpenedStore, openStore } from "../../src/node/open-store.js";
 import type { Spool } from "../../src/spool/spool.js";
+import { CachedAdvertiserSettings } from "../../src/storage/cached-advertiser-settings.js";
 import type { Logger } from "../../src/storage/ports.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { createTestDatabase } from "./test-database.js";
@@ -134,4 +135,13 @@ export async function serveOnLoopback(
     server: http,
     close: () => new Promise((resolve) => http.close(() => resolve())),
   };
+}
+
+/**
+ * Forgets the edge's cached advertiser settings, as the change notice of a write does a moment
+ * later: a test that rewrites an advertiser and clicks at once must not race that notice.
+ */
+export function forgetAdvertisers(edge: NodeRuntime): void {
+  const advertisers = edge.storage.advertisers;
+  if (advertisers instanceof CachedAdvertiserSettings) advertisers.invalidate();
 }

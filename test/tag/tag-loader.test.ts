@@ -56,7 +56,7 @@ beforeEach(async () => {
 /** Opens a page of the advertiser's site; `head` runs before the loader arrives. */
 async function openPage(
   head: string,
-  options: { init?: () => void } = {},
+  options: { init?: () => void; query?: string } = {},
 ): Promise<{ page: Page; px: URL[]; errors: string[] }> {
   const path = `/page-${Math.random().toString(36).slice(2)}`;
   site.pages.set(
@@ -72,7 +72,7 @@ async function openPage(
     if (request.url().startsWith(`${edgeOrigin}/px?`)) px.push(new URL(request.url()));
   });
   page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(`${site.origin}${path}`);
+  await page.goto(`${site.origin}${path}${options.query ?? ""}`);
   await page.waitForFunction(() => !Array.isArray((window as { pxq?: unknown }).pxq));
   return { page, px, errors };
 }
@@ -227,5 +227,55 @@ describe("the /tag.js loader in Chromium", () => {
     const uuid2 = (await context.cookies(edgeOrigin)).find((c) => c.name === "uuid2")?.value;
     const [img] = await firesOf(38);
     expect(img).toMatchObject({ order_id: "img", user_id: uuid2 });
+  });
+
+  describe("a pxclid in the page URL (SPEC 12)", () => {
+    const CLICK_ID = "1.2.am.dkr.9.mi7a8bk0.d16.AAAAAAAAAAAAAAAAAAAAAA";
+    const kept = async () =>
+      (await context.cookies(site.origin)).find((c) => c.name === "_pxclid")?.value;
+
+    it("is kept in a first-party cookie for 90 days and sent with every fire", async () => {
+      const { page, px } = await openPage(`window.pxq = [["conv", 37]];`, {
+        query: `?a=1&pxclid=${CLICK_ID}`,
+      });
+      await expect.poll(() => px.length).toBe(1);
+      expect(px[0]?.searchParams.get("pxclid")).toBe(CLICK_ID);
+      const cookie = (await context.cookies(site.origin)).find((c) => c.name === "_pxclid");
+      expect(cookie?.value).toBe(CLICK_ID);
+      expect((cookie?.expires ?? 0) - Date.now() / 1000).toBeGreaterThan(89 * 86_400);
+      // A later page of the site, without it in the URL, still sends it.
+      const later = await openPage(`window.pxq = [["conv", 38, { event_id: "ev-1" }]];`);
+      await expect.poll(() => later.px.length).toBe(1);
+      expect(later.px[0]?.searchParams.get("pxclid")).toBe(CLICK_ID);
+      expect(later.px[0]?.searchParams.get("event_id")).toBe("ev-1");
+      await page.close();
+    });
+
+    it("is neither kept nor sent without TCF consent", async () => {
+      const { page } = await openPage(
+        `window.__tcfapi = function (command, version, callback) {
+           if (command !== "addEventListener") return;
+           setTimeout(function () {
+             callback({ eventStatus: "tcloaded", gdprApplies: true, listenerId: 1,
+                        purpose: { consents: { 1: false } } }, true);
+             window.cmpAnswered = true;
+           }, 20);
+         };
+         window.pxq = [["conv", 37]];`,
+        { query: `?pxclid=${CLICK_ID}` },
+      );
+      await page.waitForFunction(() => (window as { cmpAnswered?: boolean }).cmpAnswered === true);
+      expect(await kept()).toBeUndefined();
+    });
+
+    it("is neither kept nor sent under Global Privacy Control", async () => {
+      const { px } = await openPage(`window.pxq = [["conv", 37]];`, {
+        query: `?pxclid=${CLICK_ID}`,
+        init: () => Object.defineProperty(navigator, "globalPrivacyControl", { value: true }),
+      });
+      await expect.poll(() => px.length).toBe(1);
+      expect(px[0]?.searchParams.has("pxclid")).toBe(false);
+      expect(await kept()).toBeUndefined();
+    });
   });
 });

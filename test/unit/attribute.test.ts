@@ -286,6 +286,140 @@ const cases: Case[] = [
     expect: ["no_touch"],
   },
 
+  // a click id's click (SPEC 12): one more candidate under the same rules
+  {
+    name: "click id: its click is credited with no stored touch at all",
+    touches: [],
+    fire: { click: touch("click", 30) },
+    expect: ["counted", "click", 30],
+  },
+  {
+    name: "click id: exactly at the post-click limit",
+    pixel: { trigger_type: "click" },
+    touches: [],
+    fire: { click: touch("click", 120) },
+    expect: ["counted", "click", 120],
+  },
+  {
+    name: "click id: one minute past the post-click limit credits nothing",
+    touches: [],
+    fire: { click: touch("click", 121) },
+    expect: ["no_touch"],
+  },
+  {
+    name: "click id: past its window, a stored impression is credited instead",
+    touches: [touch("imp", 10)],
+    fire: { click: touch("click", 121) },
+    expect: ["counted", "view", 10],
+  },
+  {
+    name: "click id: a click after the fire does not qualify",
+    touches: [],
+    fire: { click: touch("click", -1) },
+    expect: ["no_touch"],
+  },
+  {
+    name: "click id: on a line item the pixel is not on",
+    touches: [],
+    fire: { click: touch("click", 5, { line_item_id: 999 }) },
+    expect: ["no_touch"],
+  },
+  {
+    name: "click id: of another advertiser",
+    touches: [],
+    fire: { click: touch("click", 5, { advertiser_id: 3 }) },
+    expect: ["no_touch"],
+  },
+  {
+    name: "click id: hybrid prefers it to a newer impression",
+    touches: [touch("imp", 1)],
+    fire: { click: touch("click", 100) },
+    expect: ["counted", "click", 100],
+  },
+  {
+    name: "click id: a view pixel ignores it",
+    pixel: { trigger_type: "view" },
+    touches: [touch("imp", 40)],
+    fire: { click: touch("click", 5) },
+    expect: ["counted", "view", 40],
+  },
+  {
+    name: "click id: a newer stored click beats it",
+    touches: [touch("click", 10)],
+    fire: { click: touch("click", 50) },
+    expect: ["counted", "click", 10],
+  },
+  {
+    name: "click id: it beats an older stored click",
+    touches: [touch("click", 50)],
+    fire: { click: touch("click", 10) },
+    expect: ["counted", "click", 10],
+  },
+  {
+    name: "click id: an inactive pixel credits nothing",
+    pixel: { state: "inactive" },
+    touches: [],
+    fire: { click: touch("click", 5) },
+    expect: ["inactive_pixel"],
+  },
+  {
+    name: "click id: the repeat rules apply to it",
+    touches: [],
+    state: state(60),
+    fire: { click: touch("click", 5) },
+    expect: ["repeat_user", "click", 5],
+  },
+
+  // event_id (SPEC 12): a browser fire and a server event count once within 48 hours
+  {
+    name: "an event_id counted 47 hours ago is not counted again, even with 0",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(47 * 60, {}, { "ev-1": 47 * 60 }),
+    fire: { event_id: "ev-1" },
+    expect: ["duplicate_event", "click", 5],
+  },
+  {
+    name: "an event_id counted exactly 48 hours ago is still a duplicate",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(48 * 60, {}, { "ev-1": 48 * 60 }),
+    fire: { event_id: "ev-1" },
+    expect: ["duplicate_event", "click", 5],
+  },
+  {
+    name: "an event_id counted 48 hours and a minute ago counts again",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(48 * 60 + 1, {}, { "ev-1": 48 * 60 + 1 }),
+    fire: { event_id: "ev-1" },
+    expect: ["counted", "click", 5],
+  },
+  {
+    name: "an event_id counted later (a back-dated server event comes second) is a duplicate",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(-60, {}, { "ev-1": -60 }),
+    fire: { event_id: "ev-1" },
+    expect: ["duplicate_event", "click", 5],
+  },
+  {
+    name: "another event_id counts",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(10, {}, { "ev-1": 10 }),
+    fire: { event_id: "ev-2" },
+    expect: ["counted", "click", 5],
+  },
+  {
+    name: "a repeated event_id is named before a repeated order_id",
+    pixel: { min_minutes_per_conv: 0 },
+    touches: [touch("click", 5)],
+    state: state(10, { "A-1": 10 }, { "ev-1": 10 }),
+    fire: { event_id: "ev-1", order_id: "A-1" },
+    expect: ["duplicate_event", "click", 5],
+  },
+
   // revenue (SPEC 4.5)
   {
     name: "dynamic value wins",
@@ -358,10 +492,14 @@ describe("attribute(): the rules of SPEC section 4", () => {
     expect(decision.attributed && decision.credit.touch.line_item_id).toBe(400);
   });
 
-  it("remembers the newest counted conversion and the order id", () => {
-    const next = afterCounted(state(10, { "A-1": 10 }), fire({ order_id: "B-2" }));
+  it("remembers the newest counted conversion, the order id and the event id", () => {
+    const next = afterCounted(
+      state(10, { "A-1": 10 }),
+      fire({ order_id: "B-2", event_id: "ev-9" }),
+    );
     expect(next.last_conversion_ts).toBe(T0);
     expect([...next.order_ids.keys()]).toEqual(["A-1", "B-2"]);
+    expect(next.event_ids.get("ev-9")).toBe(T0);
     const replay = afterCounted(next, fire({ ts: T0 - DAY }));
     expect(replay.last_conversion_ts).toBe(T0);
   });

@@ -15,6 +15,8 @@ describe("parsePixelQuery", () => {
       other: "basket",
       redir: new URL("https://shop.example/"),
       gpc: true,
+      clickId: null,
+      eventId: null,
     });
   });
 

@@ -24,7 +24,11 @@ describe("repeatRefusal", () => {
   });
 
   it(`remembers an order id for ${ORDER_ID_MEMORY_MS / 86_400_000} days, to the millisecond`, () => {
-    const counted = { last_conversion_ts: null, order_ids: new Map([["A-1", T0]]) };
+    const counted = {
+      last_conversion_ts: null,
+      order_ids: new Map([["A-1", T0]]),
+      event_ids: new Map(),
+    };
     const at = (ms: number) => repeatRefusal(pixel(), counted, fire({ order_id: "A-1", ts: ms }));
     expect(at(T0 + ORDER_ID_MEMORY_MS)).toBe("duplicate_order");
     expect(at(T0 + ORDER_ID_MEMORY_MS + 1)).toBeNull();

@@ -21,6 +21,7 @@ export const ADVERTISER_META: FieldMeta[] = [
   { name: "state", type: "enum", sort_by: true, filter_by: true },
   { name: "member_id", type: "int", sort_by: true, filter_by: true },
   { name: "redirect_domains", type: "array", sort_by: false, filter_by: false },
+  { name: "append_click_id", type: "boolean", sort_by: false, filter_by: false },
   { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
   { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
 ];
@@ -40,6 +41,8 @@ export const AdvertiserInput = z
     name: z.string().trim().min(1).max(255),
     state: z.enum(["active", "inactive"]).optional(),
     redirect_domains: z.array(hostname).max(100).nullable().optional(),
+    /** A signed /click appends `pxclid=<click id>` to its landing URL (SPEC 12). */
+    append_click_id: z.boolean().optional(),
   })
   .strict();
 
@@ -126,6 +129,7 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
         state: values.state ?? "active",
         member_id: member,
         redirect_domains: values.redirect_domains ?? [],
+        append_click_id: values.append_click_id ?? false,
         ...creationStamps(deps.clock()),
       };
       if (!(await store.put(advertiser, null)))

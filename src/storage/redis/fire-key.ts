@@ -9,6 +9,9 @@ function fnv1a(text: string, seed: number): number {
   return hash;
 }
 
+/** 64 bits of hash in 16 hex characters: two FNV-1a passes with different seeds. */
+const hash16 = (text: string) => hex8(fnv1a(text, 0x811c9dc5)) + hex8(fnv1a(text, 0x01000193));
+
 /**
  * A fire id in 16 hex characters, as the user's repeat state in Redis remembers counted fires
  * (a short member keeps the state in Redis's compact encoding). For the edge's ids (64 random
@@ -19,8 +22,19 @@ function fnv1a(text: string, seed: number): number {
  */
 export function fireKey(id: string): string {
   const uuid = fireIdAsUuid(id);
-  if (!uuid) return hex8(fnv1a(id, 0x811c9dc5)) + hex8(fnv1a(id, 0x01000193));
+  if (!uuid) return hash16(id);
   const h = uuid.replaceAll("-", "");
   const part = (from: number) => Number.parseInt(h.slice(from, from + 8), 16);
   return hex8(part(0) ^ part(16)) + hex8(part(8) ^ part(24));
+}
+
+/**
+ * An event_id in 16 hex characters of its hash, as the user's repeat state
+ * remembers counted events: an id of up to 64 characters would push the state out of Redis's
+ * compact encoding. The script compares it only among one user's events on one pixel.
+ *
+ * @example eventKey("order-1001-purchase") // 16 hex characters
+ */
+export function eventKey(eventId: string): string {
+  return hash16(eventId);
 }

@@ -1,5 +1,9 @@
 import { conversionRevenue } from "../../attribution/credit.js";
-import { ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS } from "../../attribution/limits.js";
+import {
+  EVENT_ID_MEMORY_MS,
+  ORDER_ID_MEMORY_MS,
+  REPEAT_STATE_TTL_MS,
+} from "../../attribution/limits.js";
 import type { Decision, Fire, UncountedReason } from "../../attribution/types.js";
 import { creditableLineItems, lookbackWindows } from "../../attribution/windows.js";
 import type { EdgePixel } from "../../pixels/pixel-document.js";
@@ -7,10 +11,10 @@ import { keys } from "../keys.js";
 import type { AttributionStore } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
-import { fireKey } from "./fire-key.js";
+import { eventKey, fireKey } from "./fire-key.js";
 import { DECIDE_FIRES_LUA } from "./scripts/decide-fire.js";
 import { bySlot } from "./slot-groups.js";
-import { decodeTouch } from "./touch-member.js";
+import { decodeTouch, encodeTouch } from "./touch-member.js";
 
 interface Pending {
   pixel: EdgePixel;
@@ -48,7 +52,7 @@ export class RedisAttributionStore implements AttributionStore {
 
   private callScript(group: readonly Pending[]): Promise<string[]> {
     const scriptKeys: string[] = [];
-    const args: ScriptArg[] = [ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS];
+    const args: ScriptArg[] = [ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS, EVENT_ID_MEMORY_MS];
     for (const { pixel, fire } of group) {
       scriptKeys.push(
         keys.touches(fire.user_id, pixel.advertiser_id),
@@ -56,8 +60,15 @@ export class RedisAttributionStore implements AttributionStore {
       );
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);
+      const event = fire.event_id ? eventKey(fire.event_id) : "";
+      // Another advertiser's click never qualifies: the script need not know advertisers.
+      const click = fire.click;
+      const clicked =
+        click && click.type === "click" && click.advertiser_id === pixel.advertiser_id
+          ? encodeTouch(click)
+          : "";
       args.push(
-        `${fireKey(fire.id)}|${fire.ts}|${pixel.trigger_type}|${viewMs}|${clickMs}|${pixel.min_minutes_per_conv ?? ""}|${fire.order_id ?? ""}|${lineItems.join(",")}`,
+        `${fireKey(fire.id)}|${fire.ts}|${pixel.trigger_type}|${viewMs}|${clickMs}|${pixel.min_minutes_per_conv ?? ""}|${fire.order_id ?? ""}|${event}|${clicked}|${lineItems.join(",")}`,
       );
     }
     return this.script(scriptKeys, args);

@@ -2,7 +2,7 @@ import { fireIdAsUuid } from "../../conversions/fire-id.js";
 import type { FireLogEntry } from "../../conversions/log-rows.js";
 import { QUARTER_MS, toMicros } from "../../reports/report-counters.js";
 
-/** fire_reasons.code of each reason (migration 001). */
+/** fire_reasons.code of each reason (migrations 001 and 002). */
 export const REASON_CODES: Readonly<Record<FireLogEntry["fire"]["reason"], number>> = {
   counted: 0,
   duplicate_order: 1,
@@ -13,6 +13,7 @@ export const REASON_CODES: Readonly<Record<FireLogEntry["fire"]["reason"], numbe
   inactive_pixel: 6,
   no_line_item: 7,
   unknown_pixel: 8,
+  duplicate_event: 9,
 };
 
 /** User ids numeric keeps exactly (no leading zero): uuid2 values, 0 and -1; others as text. */
@@ -36,7 +37,7 @@ WITH batch AS (
     creative_id, reason, attributed, counted, conversion_type, user_id, user_key, value,
     order_id, other)
   SELECT to_timestamp(ts / 1000), to_timestamp(imp / 1000), id, px, adv, li, cp, cr, reason,
-    reason IN (0, 1, 2, 3), reason = 0, ctype, duser::numeric, uuser, val, ord, oth
+    reason IN (0, 1, 2, 3, 9), reason = 0, ctype, duser::numeric, uuser, val, ord, oth
   FROM unnest($4::float8[], $5::float8[], $6::uuid[], $7::int4[], $8::int4[], $9::int4[],
     $10::int4[], $11::int4[], $12::int2[], $13::text[], $14::text[], $15::text[],
     $16::numeric[], $17::text[], $18::text[])
