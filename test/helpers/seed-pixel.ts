@@ -1,4 +1,5 @@
 import type { Touch } from "../../src/attribution/types.js";
+import type { AdvertiserDocument } from "../../src/objects/documents.js";
 import type { PixelFields } from "../../src/pixels/pixel-document.js";
 import type { RedisClient } from "../../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
@@ -13,9 +14,10 @@ import { advertiserDocument, attachedPixel, lineItemDocument, pixelDocument } fr
 export async function seedPixels(
   redis: RedisClient,
   pixels: readonly PixelFields[] = [pixelDocument()],
+  advertiser: AdvertiserDocument = advertiserDocument(),
 ): Promise<RedisPixelWriter> {
   const writer = new RedisPixelWriter(redis);
-  await writer.putAdvertiser(advertiserDocument());
+  await writer.putAdvertiser(advertiser);
   await writer.putLineItem(lineItemDocument({ pixels: pixels.map((p) => attachedPixel(p.id)) }));
   for (const pixel of pixels) await writer.putPixel(pixel);
   return writer;
