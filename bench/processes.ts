@@ -40,6 +40,7 @@ export function startEdgeServer(
   port: number,
   stores: { redisUrl: string; databaseUrl: string; secret: string },
   pin: string[],
+  env: Record<string, string> = {},
 ): Promise<ChildProcess> {
   return startServer(
     "src/server.ts",
@@ -49,6 +50,9 @@ export function startEdgeServer(
       DATABASE_URL: stores.databaseUrl,
       SIGNING_SECRET: stores.secret,
       SPOOL_PATH: `/tmp/bench-spool-${port}.jsonl`,
+      // Off unless asked for: 9464 may be taken, and run.ts measures what they cost.
+      METRICS_PORT: "0",
+      ...env,
     },
     pin,
   );

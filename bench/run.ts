@@ -7,6 +7,7 @@ import type { SqlClient } from "../src/storage/sql/sql-client.js";
 import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
+import { measureObservabilityCost } from "./observability-cost.js";
 import {
   cpuPinning,
   cpuSeconds,
@@ -74,11 +75,20 @@ try {
   const barePort = await freePort();
   const edgePort = await freePort();
   const bare = await startServer("bench/bare-server.ts", barePort, {}, serverPin);
-  const edge = await startEdgeServer(
-    edgePort,
-    { redisUrl: redisServer.url, databaseUrl: postgres.url, secret: SECRET },
-    serverPin,
-  );
+  const stores = { redisUrl: redisServer.url, databaseUrl: postgres.url, secret: SECRET };
+  // The edge as deployed: metrics on (their own port), 1 request in 100 logged (the default).
+  const edge = await startEdgeServer(edgePort, stores, serverPin, {
+    METRICS_PORT: String(await freePort()),
+  });
+  // What those cost (SPEC 13): the same edge without metrics or access lines, and with a line
+  // for every request.
+  const plainPort = await freePort();
+  const plain = await startEdgeServer(plainPort, stores, serverPin, { ACCESS_LOG_SAMPLE: "0" });
+  const loggedPort = await freePort();
+  const logged = await startEdgeServer(loggedPort, stores, serverPin, {
+    METRICS_PORT: String(await freePort()),
+    ACCESS_LOG_SAMPLE: "1",
+  });
   const measure = async (
     port: number,
     pid: number | undefined,
@@ -109,7 +119,13 @@ try {
     `${name}  ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}  ` +
     `edge CPU ${r.serverCpuMicros.toFixed(1)} µs/req  Redis CPU ${r.redisCpuMicros.toFixed(1)} µs/req  store CPU ${r.storeCpuMicros.toFixed(1)} µs/req  (${r.errors} non-2xx)`;
 
-  const runs = { bare: [] as Measured[], px: [] as Measured[], imp: [] as Measured[] };
+  const runs = {
+    bare: [] as Measured[],
+    px: [] as Measured[],
+    imp: [] as Measured[],
+    plain: [] as Measured[],
+    logged: [] as Measured[],
+  };
   let answered = 0;
   let lost = 0;
   let doubled = 0;
@@ -121,6 +137,8 @@ try {
     await measure(barePort, bare.pid, pxPaths, 2);
     await measure(edgePort, edge.pid, pxPaths, 2);
     await measure(edgePort, edge.pid, impPaths, 1);
+    await measure(plainPort, plain.pid, pxPaths, 1);
+    await measure(loggedPort, logged.pid, pxPaths, 1);
     for (let round = 1; round <= ROUNDS; round++) {
       const b = await measure(barePort, bare.pid, pxPaths);
       runs.bare.push(b);
@@ -138,6 +156,12 @@ try {
       const imp = await measure(edgePort, edge.pid, impPaths);
       runs.imp.push(imp);
       console.log(line(`round ${round}  /imp signed     `, imp));
+      const p = await measure(plainPort, plain.pid, pxPaths);
+      runs.plain.push(p);
+      console.log(line(`round ${round}  /px, no metrics or access log`, p));
+      const l = await measure(loggedPort, logged.pid, pxPaths);
+      runs.logged.push(l);
+      console.log(line(`round ${round}  /px, every request logged`, l));
     }
     const before = await firesLogged(sql, data.pixelIds);
     const commands = await countEdgeCommands(redisServer.url, async () => {
@@ -171,6 +195,15 @@ try {
     const bareS = summary(runs.bare);
     const pxS = summary(runs.px);
     const impS = summary(runs.imp);
+    const plainS = summary(runs.plain);
+    const loggedS = summary(runs.logged);
+    const inProcess = await measureObservabilityCost();
+    const observability = {
+      metricsAndSampledLogMicros: pxS.edgeCpuMicros - plainS.edgeCpuMicros,
+      everyRequestLoggedMicros: loggedS.edgeCpuMicros - plainS.edgeCpuMicros,
+      plainEdgeCpuMicros: plainS.edgeCpuMicros,
+      inProcess,
+    };
     const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
     // What a route costs the edge beyond answering the GIF: steadier than the ratios on a
     // machine whose kernel time per request changes with its state (bench/README.md).
@@ -192,6 +225,8 @@ Medians of ${ROUNDS} rounds:
   /px p99           ${ratios.pxP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.pxP99 <= 2)})
   /imp throughput   ${ratios.impThroughput.toFixed(2)} of the bare route  (target >= 0.85: ${verdict(ratios.impThroughput >= 0.85)})
   /imp p99          ${ratios.impP99.toFixed(2)} × the bare route's  (target <= 2: ${verdict(ratios.impP99 <= 2)})
+  observability     in-process (bench/observability-cost.ts): request id + metrics +${inProcess.metricsMicros.toFixed(2)} µs/req, with 1% access lines +${inProcess.metricsAndSampledLogMicros.toFixed(2)} µs, every request logged +${inProcess.everyRequestLoggedMicros.toFixed(2)} µs, beside ${inProcess.plainMicros.toFixed(2)} µs for the GIF route through Hono
+  observability     under load: metrics + 1% access log ${observability.metricsAndSampledLogMicros.toFixed(1)} µs/req of edge CPU over neither (${plainS.edgeCpuMicros.toFixed(1)} µs); every request logged: ${observability.everyRequestLoggedMicros.toFixed(1)} µs/req (throughput ${Math.round(plainS.rps)} → ${Math.round(pxS.rps)} → ${Math.round(loggedS.rps)} req/s)
   Redis commands    ${perFire.toFixed(3)} per fire over ${countedFires} fires, watched with MONITOR: ${JSON.stringify(commands.byCommand)}  (target <= 2: ${verdict(perFire <= 2)})
   Redis memory      ${memory.toFixed(1)} bytes per stored touch (MEMORY USAGE over ${data.touches} touches of ${sizes.users} users)  (target <= 64: ${verdict(memory <= 64)})
   fires lost        ${lost} of ${answered} answered; ${doubled} stored twice (ids found twice in the store)`);
@@ -207,6 +242,9 @@ Medians of ${ROUNDS} rounds:
       bare: bareS,
       px: pxS,
       imp: impS,
+      pxWithoutObservability: plainS,
+      pxEveryRequestLogged: loggedS,
+      observability,
       ratios,
       edgeCpuMicrosOverBare: {
         px: pxS.edgeCpuMicros - bareS.edgeCpuMicros,
@@ -221,6 +259,8 @@ Medians of ${ROUNDS} rounds:
     console.log(`\nWritten to ${file}`);
   } finally {
     await stopProcess(edge);
+    await stopProcess(plain);
+    await stopProcess(logged);
     await stopProcess(bare);
   }
 } finally {

@@ -141,13 +141,21 @@ With the service running, read the conversions through the API, signed in as in 
 }
 
 try {
-  const existing = await findDemo();
-  const demo = existing ?? (await createDemo());
   const show = process.argv.indexOf("--show");
   if (show !== -1) {
-    const pixelId = Number(process.argv[show + 1] ?? demo.pixelId) || demo.pixelId;
-    await showLogs(pixelId);
+    // A show only reads: it never creates the demo it was asked to show.
+    const asked = process.argv[show + 1];
+    const pixelId = asked === undefined ? (await findDemo())?.pixelId : Number(asked);
+    if (pixelId === undefined) {
+      console.error("No demo pixel yet: run `npm run seed-demo` first, or name a pixel: --show 37");
+      process.exitCode = 1;
+    } else if (!Number.isInteger(pixelId) || pixelId < 1) {
+      console.error(`--show takes a pixel id, got "${asked}"`);
+      process.exitCode = 1;
+    } else await showLogs(pixelId);
   } else {
+    const existing = await findDemo();
+    const demo = existing ?? (await createDemo());
     const secret = config.signingSecret ?? (await sharedSigningSecret(redis));
     const q = `adv=${demo.advertiserId}&li=${demo.lineItemId}&cp=${demo.campaignId}&cr=1`;
     const imp = await signUrl(secret, `${base}/imp?${q}`);

@@ -8,6 +8,7 @@ import { mountPixelRoute } from "./edge/pixel-route.js";
 import { mountSspxRoute } from "./edge/sspx-route.js";
 import { mountTagRoute } from "./edge/tag-route.js";
 import { mountTouchRoutes } from "./edge/touch-routes.js";
+import { observeRequests } from "./http/observe-requests.js";
 
 /**
  * Builds the application from its dependencies. The runtime entry files (src/server.ts for
@@ -16,6 +17,8 @@ import { mountTouchRoutes } from "./edge/touch-routes.js";
  */
 export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   const app = new Hono();
+  if (deps.requests)
+    app.use("*", observeRequests({ ...deps.requests, log: deps.log, header: deps.header }));
   mountPixelRoute(app, deps);
   mountTouchRoutes(app, deps);
   mountSspxRoute(app, deps);

@@ -37,6 +37,14 @@ export interface Config {
   reportRunners: number;
   /** Rows a report may have; more ends it in error (excel: at most 100,000, as Xandr's). */
   reportMaxRows: number;
+  /** Prometheus metrics (SPEC 13): their own port and address, never the public one; null: off. */
+  metrics: { port: number; host: string } | null;
+  /** Worker processes sharing the public port (node:cluster); 1 runs the server alone. */
+  webConcurrency: number;
+  /** Which worker this process is (1..webConcurrency), set by the primary; null when alone. */
+  workerIndex: number | null;
+  /** The fraction of edge requests that write an access log line (API requests always do). */
+  accessLogSample: number;
   /** Workers KV the API writes pixel configs through to (all three, or none). */
   cloudflareKv: { accountId: string; namespaceId: string; apiToken: string } | null;
   /** Workers only: how many RedisWriter Durable Objects users are spread over. */
@@ -66,6 +74,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\s*[0-9.eE+-]+\s*$/.test(raw) || !(value >= 0 && value <= 1))
+    throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -84,6 +101,12 @@ function cloudflareKv(env: Env): Config["cloudflareKv"] {
       "CF_ACCOUNT_ID, CF_KV_NAMESPACE_ID and CF_API_TOKEN go together: set all three",
     );
   return { accountId, namespaceId, apiToken };
+}
+
+function metrics(env: Env): Config["metrics"] {
+  const port = integer(env, "METRICS_PORT", 9464, 0, 65535);
+  // 0 turns them off (the tests' servers, which would all want 9464).
+  return port === 0 ? null : { port, host: text(env, "METRICS_HOST") ?? "127.0.0.1" };
 }
 
 /** Reads and checks the configuration; a bad value stops the start with a one-line reason. */
@@ -119,6 +142,13 @@ export function readConfig(env: Env): Config {
     adminPassword: text(env, "ADMIN_PASSWORD") ?? null,
     reportRunners: integer(env, "REPORT_RUNNERS", 1, 0, 16),
     reportMaxRows: integer(env, "REPORT_MAX_ROWS", 500_000, 1, 5_000_000),
+    metrics: metrics(env),
+    webConcurrency: integer(env, "WEB_CONCURRENCY", 1, 1, 64),
+    workerIndex: text(env, "CLUSTER_WORKER_INDEX")
+      ? integer(env, "CLUSTER_WORKER_INDEX", 1, 1, 64)
+      : null,
+    // 1 in 100 edge requests: a line costs the edge a few µs (bench/README.md).
+    accessLogSample: fraction(env, "ACCESS_LOG_SAMPLE", 0.01),
     cloudflareKv: cloudflareKv(env),
     writerShards: integer(env, "WRITER_SHARDS", 16, 1, 1024),
     writerBatchMs: integer(env, "WRITER_BATCH_MS", 20, 0, 60_000),

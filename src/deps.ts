@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { RequestObserving } from "./http/observe-requests.js";
 import type { EdgeStorage, FireSink, Logger } from "./storage/ports.js";
 
 export interface EdgeSettings {
@@ -31,6 +32,8 @@ export interface AppDeps {
   /** Keeps work going after the response: `waitUntil` on Workers, a tracked promise on Node. */
   background: (c: Context, work: Promise<unknown>) => void;
   log: Logger;
+  /** Access logs and request counts (src/http/observe-requests.ts); absent: neither. */
+  requests?: Pick<RequestObserving, "sample" | "tally" | "presetHeader">;
   /** What `/readyz` reports: each check passes with "ok" or says what is wrong. */
   readiness?: () => Promise<Record<string, string>>;
 }

@@ -1,6 +1,9 @@
-import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ApiEnv } from "./api-env.js";
+import { documentedBody } from "./objects/write-body.js";
+import { documentObject } from "./openapi/answered-objects.js";
+import { completeRoute } from "./openapi/complete-route.js";
 
 /**
  * Mounts a handler and describes it in the OpenAPI document, without letting the document's
@@ -13,7 +16,7 @@ export function documentedRoute(
   route: RouteConfig,
   handler: (c: Context<ApiEnv>) => Response | Promise<Response>,
 ): void {
-  api.openAPIRegistry.registerPath(route);
+  api.openAPIRegistry.registerPath(completeRoute(route));
   api.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ":$1"), handler);
 }
 
@@ -21,14 +24,17 @@ type Verb = "get" | "post" | "put" | "delete";
 
 /**
  * Route descriptions for one service path: `route("post", "The new pixel", true)` documents a
- * POST whose body is `body`.
+ * POST whose body is `{"<term>": input}`; answers carry the object (or a page of them, under
+ * the plural term).
  */
-export function serviceRoutes(path: string, tag: string, body: unknown) {
+export function serviceRoutes(path: string, term: string, input: z.ZodObject) {
+  const body = documentedBody(term, input);
+  documentObject(term, input);
   return (method: Verb, description: string, withBody = false): RouteConfig =>
     ({
       method,
       path,
-      tags: [tag],
+      tags: [term],
       ...(withBody ? { request: { body } } : {}),
       responses: { 200: { description } },
     }) as RouteConfig;

@@ -40,9 +40,9 @@ const route = createRoute({
       content: {
         "application/json": {
           schema: z.object({
-            events: z.array(z.unknown()).openapi({
+            events: z.array(Event).max(MAX_EVENTS).openapi({
               description:
-                "Touches: {type: imp|click, user_id, advertiser_id, line_item_id, campaign_id, creative_id, ts (ISO-8601 or epoch ms)}",
+                "Touches; `user_id` is a uuid2 (1–20 digits) or a UUID, `ts` ISO-8601 or epoch ms",
             }),
           }),
         },
@@ -50,7 +50,20 @@ const route = createRoute({
     },
   },
   responses: {
-    200: { description: "How many were accepted, and why the others were not" },
+    200: {
+      description: "How many were accepted, and why the others were not",
+      content: {
+        "application/json": {
+          schema: z.object({
+            response: z.object({
+              status: z.literal("OK"),
+              count: z.number().int(),
+              rejected: z.array(z.object({ index: z.number().int(), error: z.string() })),
+            }),
+          }),
+        },
+      },
+    },
     429: { description: "More than RATE_LIMIT_EVENTS events this minute (Retry-After)" },
   },
 });

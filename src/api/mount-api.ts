@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -7,8 +6,9 @@ import type { ApiEnv } from "./api-env.js";
 import { syntaxError } from "./api-error.js";
 import { mountAuthRoute } from "./auth/auth-route.js";
 import { mountLogoutRoute } from "./auth/logout-route.js";
-import { requireAuth } from "./auth/require-auth.js";
+import { requireAuth, TOKEN_COOKIE } from "./auth/require-auth.js";
 import { mountConversionEventsRoute } from "./conversion-events-route.js";
+import { mountDocs } from "./docs/docs-route.js";
 import { API_VERSION, errorResponse } from "./envelope.js";
 import { mountEventsRoute } from "./events-route.js";
 import { mountAdvertiserRoutes } from "./objects/advertiser-routes.js";
@@ -17,6 +17,8 @@ import { mountLineItemRoutes } from "./objects/line-item-routes.js";
 import { mountMemberRoutes } from "./objects/member-routes.js";
 import { mountPixelRoutes } from "./objects/pixel-routes.js";
 import { mountUserRoutes } from "./objects/user-routes.js";
+import { SECURITY } from "./openapi/complete-route.js";
+import { documentEdgeRoutes } from "./openapi/edge-paths.js";
 import { type RateLimits, rateLimit } from "./rate-limit.js";
 import { mountConversionFeedRoute } from "./reports/conversion-feed-route.js";
 import { mountConversionRoute } from "./reports/conversion-route.js";
@@ -84,11 +86,32 @@ export function mountApi(app: Hono, deps: ApiDeps, limits: RateLimits): void {
   mountReportServiceRoutes(api, deps);
   api.openAPIRegistry.registerPath(SSPX_DOC);
 
+  api.openAPIRegistry.registerComponent("securitySchemes", "token", {
+    type: "apiKey",
+    in: "header",
+    name: "Authorization",
+    description: "The token `POST /auth` answers (`Bearer ` optional)",
+  });
+  api.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: TOKEN_COOKIE,
+    description: "The HttpOnly cookie `POST /auth` sets",
+  });
+  documentEdgeRoutes(api.openAPIRegistry);
   api.doc("/openapi.json", {
     openapi: "3.0.0",
-    info: { title: "Conversion pixel service API (AppNexus-compatible)", version: API_VERSION },
+    info: {
+      title: "Conversion pixel service API (AppNexus-compatible)",
+      version: API_VERSION,
+      description:
+        "The management API (AppNexus envelope), the edge's beacons and the service's own pages. " +
+        "Lists also filter by any field `<service>/meta` marks filterable: `field=v1,v2`, " +
+        "`min_field=`, `max_field=`, `like_field=`.",
+    },
+    security: SECURITY,
   });
-  api.get("/docs", swaggerUI({ url: "/openapi.json" }));
   app.route("/", api);
+  mountDocs(app);
   mountUi(app);
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Hono } from "hono";
 import { type ApiDeps, createApiStores } from "../api/api-deps.js";
 import { edgeSync } from "../api/edge-sync.js";
@@ -32,6 +32,8 @@ import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
 import { answersWithin } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
+import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
+import type { NodeMetrics } from "./metrics/node-metrics.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
 function nodeHeader(c: Context, name: string): string | null {
@@ -45,6 +47,17 @@ function nodeHeader(c: Context, name: string): string | null {
 const EXCEL_MAX_ROWS = 100_000;
 /** How often an idle report runner looks for reports other processes queued. */
 const REPORT_POLL_MS = 1000;
+
+/**
+ * Sets a response header on the socket's response before the app answers: Node merges it into
+ * the head @hono/node-server writes, which keeps that adapter's cheap plain-object headers.
+ */
+function presetNodeHeader(c: Context, name: string, value: string): boolean {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (!outgoing) return false;
+  outgoing.setHeader(name, value);
+  return true;
+}
 
 /** The event store as the runtime needs it (src/node/open-store.ts opens one). */
 export type EventStore = FireLog &
@@ -60,6 +73,8 @@ export interface NodeRuntimeOptions {
   kv?: KeyValueNamespace | null;
   /** Where accepted writes wait while Redis or the store is away (src/server.ts opens a FileSpool). */
   spool?: Spool | null;
+  /** Where batches, spool records, cache lookups and requests are counted (src/server.ts). */
+  metrics?: NodeMetrics | null;
 }
 
 export interface NodeRuntime {
@@ -92,7 +107,9 @@ export async function createNodeRuntime(
 ): Promise<NodeRuntime> {
   const clock = options.clock ?? Date.now;
   const kv = options.kv ?? null;
-  const spool = options.spool ?? null;
+  const metrics = options.metrics ?? null;
+  const spool =
+    options.spool && metrics ? instrumentSpool(options.spool, metrics) : (options.spool ?? null);
   // Never waited for at start: the edge listens while Redis is away, and a beacon's signature
   // is checked once the shared secret could be read (SPEC 13).
   const secret = config.signingSecret
@@ -118,7 +135,7 @@ export async function createNodeRuntime(
   subscriber.on("ready", subscribe);
   subscribe();
 
-  const storage: EdgeStorage = {
+  const bare: EdgeStorage = {
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
@@ -126,6 +143,7 @@ export async function createNodeRuntime(
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
+  const storage = metrics ? instrumentStorage(bare, metrics) : bare;
   const toEdges = edgeSync(redis, kv, log);
   const stores = createApiStores(redis, clock);
   const reportRunner = new ReportRunner({
@@ -183,6 +201,11 @@ export async function createNodeRuntime(
       header: nodeHeader,
       background: (_c, work) => tasks.track(work),
       log,
+      requests: {
+        sample: config.accessLogSample,
+        tally: metrics?.requests ?? null,
+        presetHeader: presetNodeHeader,
+      },
       readiness: async () => ({
         redis: await answersWithin(redis.ping(), "unreachable"),
         store: await fireLog.status(),

@@ -7,6 +7,8 @@ export interface OpenedRedis {
   redis: RedisClient;
   /** Where it came from: REDIS_CLUSTER_NODES, REDIS_URL, 127.0.0.1:6379, or a private server. */
   source: "cluster" | "configured" | "local" | "private";
+  /** Host and port (cluster: the seed nodes), never credentials: for the start-up log. */
+  endpoint: string;
   /** The `redis-server` this process started, if it had to. */
   privateServer: ChildProcess | null;
   /** Closes the connection and stops a private server this process started. */
@@ -21,7 +23,16 @@ export interface OpenedRedis {
 export async function openRedisOrExit(config: Config): Promise<OpenedRedis> {
   if (config.redisClusterNodes) {
     const redis = connectRedis({ clusterNodes: config.redisClusterNodes });
-    return { redis, source: "cluster", privateServer: null, close: () => closeRedis(redis) };
+    return {
+      redis,
+      source: "cluster",
+      endpoint: config.redisClusterNodes
+        .split(",")
+        .map((node) => node.trim().replace(/^.*@/, ""))
+        .join(","),
+      privateServer: null,
+      close: () => closeRedis(redis),
+    };
   }
   const choice = await chooseRedis({
     redisUrl: config.redisUrl,
@@ -37,10 +48,22 @@ export async function openRedisOrExit(config: Config): Promise<OpenedRedis> {
   return {
     redis,
     source: choice.kind,
+    endpoint: describeRedisUrl(choice.url),
     privateServer,
     async close() {
       await closeRedis(redis);
       privateServer?.kill();
     },
   };
+}
+
+/** `host:port/db` of a Redis URL, without its user or password. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const db = parsed.pathname.length > 1 ? parsed.pathname : "";
+    return `${parsed.hostname}:${parsed.port || "6379"}${db}`;
+  } catch {
+    return "(unparsable REDIS_URL)";
+  }
 }

@@ -72,6 +72,8 @@ export function createWorkerRuntime(env: WorkerEnv, log: Logger = jsonLogger): W
     header: honoHeader,
     background: (c, work) => scopeOf(c).tasks.track(work),
     log,
+    // Access lines as on Node (SPEC 8); no /metrics on Workers: Cloudflare's analytics count.
+    requests: { sample: config.accessLogSample, tally: null },
   });
   return {
     app,

@@ -11,21 +11,25 @@ export interface ServerProcess {
 }
 
 /**
- * The real server, `node --import tsx src/server.ts` (not the tsx CLI: that runs the server as
- * a child of its own, which a SIGKILL to the CLI would leave running), with `env` over the
- * test's environment; resolves once it listens.
+ * The real server, `node --import tsx src/server.ts` (or `command`, `npm start` say), with
+ * `env` over the test's environment; resolves once it listens (all its workers, with
+ * WEB_CONCURRENCY). Metrics are off unless `env` gives a METRICS_PORT: every server would
+ * want 9464.
  */
 export async function startServerProcess(
   env: Record<string, string>,
   started: ChildProcess[] = [],
+  command: string[] = [process.execPath, "--import", "tsx", "src/server.ts"],
 ): Promise<ServerProcess> {
   const lines: Array<Record<string, unknown>> = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const [file = process.execPath, ...args] = command;
+  const child = spawn(file, args, {
     env: {
       ...process.env,
       HOST: "127.0.0.1",
       ADMIN_USERNAME: "admin",
       ADMIN_PASSWORD: "a long enough admin password",
+      METRICS_PORT: "0",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -50,12 +54,13 @@ export async function startServerProcess(
       }
     }
   });
-  await until(() => lines.some((l) => String(l.msg).startsWith("listening")), 20_000).catch(
-    (error: Error) => {
-      child.kill("SIGKILL");
-      throw new Error(`${error.message}: the server did not listen. It wrote:\n${all}`);
-    },
-  );
+  const workers = Number(env.WEB_CONCURRENCY ?? 1);
+  const listening = (l: Record<string, unknown>) =>
+    String(l.msg).startsWith("listening") && (workers <= 1 || String(l.msg).includes("workers"));
+  await until(() => lines.some(listening), 30_000).catch((error: Error) => {
+    child.kill("SIGKILL");
+    throw new Error(`${error.message}: the server did not listen. It wrote:\n${all}`);
+  });
   return {
     child,
     lines,

@@ -45,9 +45,23 @@ async function eventually<T>(
   return value;
 }
 
+/**
+ * What the Worker writes (its JSON log lines): kept here, not printed, so that a passing run
+ * shows no outage warnings; the spool test checks the ones it causes.
+ */
+const workerLog: string[] = [];
+const keepLines = (stream: NodeJS.ReadableStream) =>
+  stream.on("data", (chunk: Buffer) =>
+    workerLog.push(...chunk.toString().split("\n").filter(Boolean)),
+  );
+
 /** The built bundle in Miniflare, as wrangler.toml deploys it, with `options`' bindings. */
 function bundledWorker(options: Omit<MiniflareOptions, "scriptPath">): Miniflare {
   return new Miniflare({
+    handleRuntimeStdio: (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+      keepLines(stdout);
+      keepLines(stderr);
+    },
     modules: true,
     scriptPath: join(outdir, "worker.js"),
     modulesRoot: outdir,
@@ -60,7 +74,7 @@ function bundledWorker(options: Omit<MiniflareOptions, "scriptPath">): Miniflare
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  // The bundle `npm run build` makes, built the same way into a folder of the test's own.
+  // The bundle `npm run build:worker` makes, built the same way into a folder of the test's own.
   outdir = mkdtempSync(join(tmpdir(), "px-worker-"));
   await promisify(execFile)("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
@@ -294,6 +308,8 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
         expect(conversions[0]).toMatchObject({ user_id: "4242", order_id: "Q-1" });
         const [fire] = await log.fires(37);
         expect(Math.abs((fire?.ts ?? 0) - firedAt)).toBeLessThan(1000); // the original time
+        // The outage was logged, as an operator would see it.
+        expect(workerLog.some((l) => l.includes('"write failed, spooling"'))).toBe(true);
       } finally {
         back.disconnect();
       }

@@ -8,6 +8,7 @@ import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
+import { documentObject } from "../openapi/answered-objects.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, visible, writingMember } from "../tenancy.js";
 import { idList, oneId } from "./id-query.js";
@@ -75,6 +76,7 @@ export async function namedAdvertiser(
 
 /** `/advertiser`: GET, POST, PUT, DELETE, by id or code, within the caller's member. */
 export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  documentObject("advertiser", AdvertiserInput);
   mountMetaRoute(api, "/advertiser", ADVERTISER_META);
   const store = deps.stores.advertisers;
 

@@ -15,7 +15,7 @@ import {
   readAdvertiserObjects,
 } from "./advertiser-scoped.js";
 import { creationStamps } from "./timestamps.js";
-import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
+import { jsonBody, parseWrite } from "./write-body.js";
 
 export const CAMPAIGN_META: FieldMeta[] = [
   { name: "id", type: "int", sort_by: true, filter_by: true },
@@ -52,7 +52,6 @@ const CampaignInput = z
 
 const TERM = "campaign";
 const READ_ONLY = ["id", "member_id", "created_on", "last_modified"];
-const body = documentedBody(TERM, CampaignInput);
 const codeOwner = (advertiser: { id: number }) => advertiser.id;
 
 /** A campaign belongs to a line item of its advertiser, and its pixels must be on that line item. */
@@ -89,7 +88,7 @@ async function save(
 export function mountCampaignRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/campaign", CAMPAIGN_META);
   const store = deps.stores.campaigns;
-  const route = serviceRoutes("/campaign", TERM, body);
+  const route = serviceRoutes("/campaign", TERM, CampaignInput);
 
   documentedRoute(api, route("get", "Campaigns"), (c) =>
     readAdvertiserObjects(c, deps, store, { one: TERM, many: "campaigns" }, CAMPAIGN_META),

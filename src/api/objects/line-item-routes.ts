@@ -16,7 +16,7 @@ import {
 } from "./advertiser-scoped.js";
 import { refreshAttachments } from "./attachments.js";
 import { creationStamps } from "./timestamps.js";
-import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
+import { jsonBody, parseWrite } from "./write-body.js";
 
 export const LINE_ITEM_META: FieldMeta[] = [
   { name: "id", type: "int", sort_by: true, filter_by: true },
@@ -55,7 +55,6 @@ const LineItemInput = z
 
 const TERM = "line-item";
 const READ_ONLY = ["id", "member_id", "created_on", "last_modified"];
-const body = documentedBody(TERM, LineItemInput);
 const codeOwner = (advertiser: { id: number }) => advertiser.id;
 
 /** At most 20 pixels, each once, each a pixel of the line item's advertiser. */
@@ -106,7 +105,7 @@ async function save(
 export function mountLineItemRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/line-item", LINE_ITEM_META);
   const store = deps.stores.lineItems;
-  const route = serviceRoutes("/line-item", TERM, body);
+  const route = serviceRoutes("/line-item", TERM, LineItemInput);
 
   documentedRoute(api, route("get", "Line items"), (c) =>
     readAdvertiserObjects(c, deps, store, { one: TERM, many: "line-items" }, LINE_ITEM_META),

@@ -5,6 +5,7 @@ import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
+import { documentObject } from "../openapi/answered-objects.js";
 import { readObjects } from "../read-objects.js";
 import { isAdmin, requireAdmin } from "../tenancy.js";
 import { idList } from "./id-query.js";
@@ -22,6 +23,7 @@ const MemberInput = z.object({ name: z.string().trim().min(1).max(255) }).strict
 
 /** `/member`: admins create and list members; a member's user sees its own member. */
 export function mountMemberRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  documentObject("member", MemberInput);
   mountMetaRoute(api, "/member", MEMBER_META);
   documentedRoute(
     api,

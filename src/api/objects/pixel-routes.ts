@@ -19,11 +19,10 @@ import {
 import { PIXEL_READ_ONLY, PixelInput, type PixelValues } from "./pixel-input.js";
 import { PIXEL_META, pixelView } from "./pixel-view.js";
 import { creationStamps } from "./timestamps.js";
-import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
+import { jsonBody, parseWrite } from "./write-body.js";
 
 const TERM = "pixel";
 const CONSUMED = new Set([...SCOPE_PARAMS, "code"]);
-const body = documentedBody(TERM, PixelInput);
 // Pixel codes are unique per member: the edge finds pixels by `?code=&member=`.
 const codeOwner = (advertiser: { member_id: number }) => advertiser.member_id;
 
@@ -68,7 +67,7 @@ async function save(
 export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   mountMetaRoute(api, "/pixel", PIXEL_META);
   const store = deps.stores.pixels;
-  const route = serviceRoutes("/pixel", TERM, body);
+  const route = serviceRoutes("/pixel", TERM, PixelInput);
 
   documentedRoute(api, route("get", "Pixels"), async (c) => {
     const member = await actingMember(c, deps);

@@ -6,6 +6,7 @@ import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
+import { documentObject } from "../openapi/answered-objects.js";
 import { readObjects } from "../read-objects.js";
 import { actingMember, isAdmin, visible } from "../tenancy.js";
 import { idList, oneId } from "./id-query.js";
@@ -62,6 +63,7 @@ const UPDATE_READ_ONLY = [
  * own password. Only an admin enables or disables a user.
  */
 export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
+  documentObject("user", UserInput.omit({ password: true }));
   mountMetaRoute(api, "/user", USER_META);
   documentedRoute(
     api,
