@@ -64,12 +64,29 @@ export async function seedBenchData(
         post_click_value: 10,
         piggyback_pixels: null,
         pixel_conversion_event_id: null,
-        line_items: [1, 2, 3].map((li) => ({ id: adv * 100 + li, name: null, state: "active" })),
-        campaigns: null,
         created_on: stamp,
         last_modified: stamp,
       });
     }
+    // Each pixel is on the advertiser's three line items (which the touches are on).
+    const attached = pixelIds.filter((id) => Math.floor(id / 1000) === adv);
+    for (const li of [1, 2, 3])
+      await writer.putLineItem({
+        id: adv * 100 + li,
+        code: null,
+        name: `Line item ${adv * 100 + li}`,
+        state: "active",
+        advertiser_id: adv,
+        member_id: 1,
+        pixels: attached.map((id) => ({
+          id,
+          state: "active",
+          post_click_revenue: null,
+          post_view_revenue: null,
+        })),
+        created_on: stamp,
+        last_modified: stamp,
+      });
   }
   const users = await seedUsers(redis, sizes, 1, sizes.users, now);
   return { pixelIds, ...users, touches: sizes.users * sizes.touchesPerUser };

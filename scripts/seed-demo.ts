@@ -85,8 +85,6 @@ async function createDemo(): Promise<{
     post_click_value: 10,
     piggyback_pixels: null,
     pixel_conversion_event_id: 7,
-    line_items: [{ id: lineItemId, name: "Demo line item", state: "active" }],
-    campaigns: [{ id: campaignId }],
     ...stamps,
   });
   return { memberId, pixelId, advertiserId, lineItemId, campaignId };
@@ -102,13 +100,14 @@ async function findDemo() {
     const json = id ? await redis.get(keys.pixel(Number(id))) : null;
     if (!json) continue;
     const pixel = JSON.parse(json);
-    const campaignId = pixel.campaigns?.[0]?.id;
+    const byCode = async (type: string, code: string) =>
+      Number(await redis.get(keys.objectByCode(type, pixel.advertiser_id, code)));
     return {
       memberId: member,
       pixelId: pixel.id,
       advertiserId: pixel.advertiser_id,
-      lineItemId: pixel.line_items[0].id,
-      campaignId,
+      lineItemId: await byCode("line-item", "demo-li"),
+      campaignId: await byCode("campaign", "demo-cp"),
     };
   }
   return null;

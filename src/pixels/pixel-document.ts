@@ -1,5 +1,4 @@
 import type { PixelRules } from "../attribution/types.js";
-import type { AdvertiserDocument } from "../objects/documents.js";
 import { serializeHttpUrl } from "./http-url.js";
 
 export interface PiggybackPixel {
@@ -8,21 +7,43 @@ export interface PiggybackPixel {
 }
 
 /**
- * A conversion pixel as the management API stores it in Redis (SPEC section 6 fields), with the
- * line items it is attached to. `line_items[].state` is the state of the attachment (the line
- * item's `pixels[].state`), which is what attribution reads.
+ * A line item's attachment of a pixel: the line item's `pixels[]` entry seen from the pixel.
+ * `attachment_state` is that entry's state, not the line item's own `state` (which the API's
+ * pixel view shows as `line_items[].state`).
  */
-export interface PixelDocument extends PixelRules {
+export interface PixelAttachment {
+  line_item_id: number;
+  attachment_state: "active" | "inactive";
+}
+
+/** A conversion pixel's own fields (SPEC section 6), what a client writes. */
+export interface PixelFields extends Omit<PixelRules, "line_items"> {
   id: number;
   code: string | null;
   name: string;
   member_id: number;
   piggyback_pixels: PiggybackPixel[] | null;
   pixel_conversion_event_id: number | null;
-  line_items: Array<{ id: number; name: string | null; state: "active" | "inactive" }> | null;
-  campaigns: Array<{ id: number }> | null;
   created_on: string;
   last_modified: string;
+}
+
+/**
+ * A conversion pixel as stored in Redis: its own fields and its attachments, derived from the
+ * line items by src/pixels/edge-config.ts whenever a line item's pixels change. The API shows
+ * `line_items` and `campaigns` derived afresh (src/api/objects/pixel-view.ts).
+ */
+export interface PixelDocument extends PixelFields {
+  attachments: PixelAttachment[];
+}
+
+/**
+ * What versions before `attachments` stored: the attachments as `line_items[]` (with the
+ * attachment's state as `state`) and an empty `campaigns`. Read, never written.
+ */
+export interface LegacyPixelFields {
+  line_items?: Array<{ id: number; state: "active" | "inactive" }> | null;
+  campaigns?: unknown;
 }
 
 /**
@@ -34,28 +55,6 @@ export interface EdgePixel extends PixelRules {
   member_id: number;
   piggyback_pixels: PiggybackPixel[];
   redirect_domains: string[];
-}
-
-/** Builds the edge's view of a pixel from the stored documents. */
-export function toEdgePixel(
-  pixel: PixelDocument,
-  advertiser: AdvertiserDocument | null,
-): EdgePixel {
-  return {
-    id: pixel.id,
-    member_id: pixel.member_id,
-    advertiser_id: pixel.advertiser_id,
-    state: pixel.state,
-    trigger_type: pixel.trigger_type,
-    min_minutes_per_conv: pixel.min_minutes_per_conv,
-    post_view_expire_mins: pixel.post_view_expire_mins,
-    post_click_expire_mins: pixel.post_click_expire_mins,
-    post_view_value: pixel.post_view_value,
-    post_click_value: pixel.post_click_value,
-    line_items: (pixel.line_items ?? []).map(({ id, state }) => ({ id, state })),
-    piggyback_pixels: safePiggybacks(pixel.piggyback_pixels),
-    redirect_domains: safeDomains(advertiser?.redirect_domains),
-  };
 }
 
 /**
@@ -85,7 +84,7 @@ export function safePiggybacks(stored: unknown): PiggybackPixel[] {
   return safe;
 }
 
-function safeDomains(stored: unknown): string[] {
+export function safeDomains(stored: unknown): string[] {
   return Array.isArray(stored) ? stored.filter((d): d is string => typeof d === "string") : [];
 }
 

@@ -3,8 +3,9 @@ import { decodeClickId, encodeClickId } from "../../src/signing/click-id.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { keys } from "../../src/storage/keys.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { advertiserDocument, lineItemDocument, pixelDocument } from "../helpers/documents.js";
 import { forgetAdvertisers, TEST_SECRET, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 
 // SPEC 12 at the edge: a signed /click hands the landing page a click id, and /px or /sspx
 // with it credits that click with no cookie at all.
@@ -18,11 +19,13 @@ const LANDING = "https://shop.example/spring?utm_source=ads&q=a%20b#top";
 beforeEach(async () => {
   now = T0;
   fixture.edge.pixelCache.invalidate("*");
-  const writer = new RedisPixelWriter(fixture.redis.client);
-  await writer.putAdvertiser(advertiserDocument({ append_click_id: true }));
-  forgetAdvertisers(fixture.edge);
   // Clicks count for 20160 minutes (two weeks); one conversion per user.
-  await writer.putPixel(pixelDocument());
+  await seedPixels(
+    fixture.redis.client,
+    [pixelDocument()],
+    advertiserDocument({ append_click_id: true }),
+  );
+  forgetAdvertisers(fixture.edge);
 });
 
 async function get(path: string, headers: Record<string, string> = {}, method = "GET") {
@@ -126,9 +129,10 @@ describe("/px with pxclid", () => {
   });
 
   it("credits nothing for a pixel that is not on the click's line item", async () => {
-    await new RedisPixelWriter(fixture.redis.client).putPixel(
-      pixelDocument({ line_items: [{ id: 999, name: "Other", state: "active" }] }),
-    );
+    // The pixel moves from line item 382 (the click's) to line item 999.
+    const writer = new RedisPixelWriter(fixture.redis.client);
+    await writer.putLineItem(lineItemDocument({ pixels: [] }));
+    await writer.putLineItem(lineItemDocument({ id: 999, name: "Other" }));
     const { location } = await clickThrough();
     await get(`/px?id=37&pxclid=${clickIdOf(location)}`);
     expect(await firesOf()).toMatchObject([{ counted: false, reason: "no_touch" }]);

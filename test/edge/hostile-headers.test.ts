@@ -3,10 +3,10 @@ import fc from "fast-check";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/storage/keys.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { captureLog, serveOnLoopback, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 
 // SPEC 14: no stored value can make a response header invalid, and no request can end the
 // process. Everything here goes through @hono/node-server on a real socket, where the crash was.
@@ -43,9 +43,7 @@ async function fire(path: string, method: "GET" | "HEAD" = "GET"): Promise<Respo
 
 /** Stores a pixel with these piggybacks straight in Redis, as an older version or a hand edit could. */
 async function storeHostile(piggybacks: unknown): Promise<void> {
-  const writer = new RedisPixelWriter(fixture.redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
+  await seedPixels(fixture.redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
   const stored = JSON.parse((await fixture.redis.client.get(keys.pixel(37))) ?? "{}");
   stored.piggyback_pixels = piggybacks;
   await fixture.redis.client.set(keys.pixel(37), JSON.stringify(stored));

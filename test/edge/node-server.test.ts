@@ -2,10 +2,9 @@ import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
 import { answerUnparsableWithGif } from "../../src/node/unparsable-requests.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 // Over a real socket, as src/server.ts serves it: headers come off the IncomingMessage there.
@@ -20,9 +19,7 @@ beforeAll(async () => {
   served = await serveOnLoopback(edge.app);
   answerUnparsableWithGif(served.server);
   base = served.origin;
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument());
+  await seedPixels(redis.client);
 });
 afterAll(async () => {
   await served?.close();

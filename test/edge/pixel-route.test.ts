@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { startNodeEdge, useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const MIN = 60_000;
@@ -11,9 +12,7 @@ const HOUR = 60 * MIN;
 const fixture = useNodeEdge(() => NOW);
 beforeEach(async () => {
   fixture.edge.pixelCache.invalidate("*");
-  const writer = new RedisPixelWriter(fixture.redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument());
+  await seedPixels(fixture.redis.client);
 });
 
 async function fire(path: string, headers: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { ADMIN, ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { useNodeEdge } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 
 // Random input at every beacon and at the API's byte level: bytes that are not UTF-8, huge
 // values, wrong types, hostile cookies and headers. No 5xx, no hang, no unbounded memory.
@@ -16,11 +16,9 @@ let slowestMs = 0;
 let token = "";
 
 beforeAll(async () => {
-  const writer = new RedisPixelWriter(fixture.redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(
+  await seedPixels(fixture.redis.client, [
     pixelDocument({ piggyback_pixels: [{ pixel_type: "img", url: "https://tags.example/p.gif" }] }),
-  );
+  ]);
   await twoMembers(fixture.edge);
   const admin = new ApiClient(fixture.edge.app);
   token = (await admin.login(ADMIN.username, ADMIN.password)).body.response.token;

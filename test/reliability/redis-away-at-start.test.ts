@@ -7,8 +7,7 @@ import { startRedisServer } from "../../src/node/find-redis.js";
 import { freePort } from "../../src/node/free-port.js";
 import { keys } from "../../src/storage/keys.js";
 import { closeRedis, connectRedis } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startServerProcess, until } from "../helpers/server-process.js";
 import { useTestStore } from "../helpers/test-store.js";
 
@@ -67,9 +66,7 @@ describe("a server started while Redis is away", () => {
     redisServers.push(redis.process);
     const client = connectRedis({ url: redis.url });
     try {
-      const writer = new RedisPixelWriter(client);
-      await writer.putAdvertiser(advertiserDocument());
-      await writer.putPixel(pixelDocument());
+      await seedPixels(client);
       await until(async () => (await store.events.fires(37)).length === 1, 20_000);
       expect((await store.events.fires(37))[0]).toMatchObject({
         order_id: "early",

@@ -7,9 +7,9 @@ import { freePort } from "../../src/node/free-port.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { FileSpool } from "../../src/spool/file-spool.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { captureLog, startNodeEdge, TEST_SECRET } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 
 // One stream of impressions, clicks and fires, played twice: against a Redis that stays up,
 // and against one frozen (SIGSTOP) for 10 s in the middle. Frozen, not gone: commands sent
@@ -45,10 +45,10 @@ function stream(): Event[] {
 }
 
 async function seed(redis: RedisClient) {
-  const writer = new RedisPixelWriter(redis);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument());
-  await writer.putPixel(pixelDocument({ id: 38, code: "p38", min_minutes_per_conv: 0 }));
+  await seedPixels(redis, [
+    pixelDocument(),
+    pixelDocument({ id: 38, code: "p38", min_minutes_per_conv: 0 }),
+  ]);
 }
 
 interface Run {

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startServerProcess, until } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
@@ -29,9 +29,7 @@ afterAll(async () => {
 async function redisWithPixel(): Promise<TestRedis> {
   const redis = await startTestRedis();
   redises.push(redis);
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
+  await seedPixels(redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
   return redis;
 }
 
@@ -128,13 +126,11 @@ describe("a server whose pixel holds a raw Unicode piggyback URL (stored before 
     const port = await freePort();
     const redis = await startTestRedis();
     redises.push(redis);
-    const writer = new RedisPixelWriter(redis.client);
-    await writer.putAdvertiser(advertiserDocument());
-    await writer.putPixel(
+    await seedPixels(redis.client, [
       pixelDocument({
         piggyback_pixels: [{ pixel_type: "img", url: "https://t.example/p?q=привет" }],
       }),
-    );
+    ]);
     const server = await startServer(redis.url, port);
     for (const method of ["GET", "GET", "HEAD", "GET"]) {
       const response = await fetch(`http://127.0.0.1:${port}/px?id=37&t=2`, {

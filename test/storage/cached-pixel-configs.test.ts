@@ -5,7 +5,8 @@ import {
   RedisPixelWriter,
 } from "../../src/storage/redis/redis-pixel-configs.js";
 import { commandCalls, resetCommandStats } from "../helpers/command-stats.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 let redis: TestRedis;
@@ -18,9 +19,10 @@ beforeAll(async () => {
 afterAll(async () => redis?.stop());
 beforeEach(async () => {
   await redis.reset();
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  for (const id of [1, 2, 3]) await writer.putPixel(pixelDocument({ id, code: `c${id}` }));
+  await seedPixels(
+    redis.client,
+    [1, 2, 3].map((id) => pixelDocument({ id, code: `c${id}` })),
+  );
   await resetCommandStats(redis.client);
   now = 1_000;
 });

@@ -4,8 +4,9 @@ import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestCluster, type TestCluster } from "../helpers/test-redis-cluster.js";
 import { useTestStore } from "../helpers/test-store.js";
 
@@ -28,11 +29,11 @@ afterAll(async () => {
 
 describe("on Redis Cluster", () => {
   it("attributes and logs fires of many users and pixels, each script within one slot", async () => {
-    const writer = new RedisPixelWriter(redis);
-    await writer.putAdvertiser(advertiserDocument());
     const pixelIds = [37, 38, 39];
-    for (const id of pixelIds)
-      await writer.putPixel(pixelDocument({ id, code: `p${id}`, min_minutes_per_conv: 0 }));
+    await seedPixels(
+      redis,
+      pixelIds.map((id) => pixelDocument({ id, code: `p${id}`, min_minutes_per_conv: 0 })),
+    );
     const users = Array.from({ length: 30 }, (_, i) => String(5000 + i));
     await new RedisTouchStore(redis).record(
       users.map((user_id) => ({

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PixelDocument } from "../../src/pixels/pixel-document.js";
+import type { PixelFields } from "../../src/pixels/pixel-document.js";
 import { RedisObjectStore } from "../../src/storage/redis/redis-object-store.js";
-import {
-  RedisPixelConfigs,
-  RedisPixelWriter,
-} from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { touchHistory } from "../helpers/touch-history.js";
 
@@ -47,9 +45,7 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
   });
 
   it("pixel configs: read by id and by code, with their advertiser's redirect domains", async () => {
-    const writer = new RedisPixelWriter(redis.client);
-    await writer.putAdvertiser(advertiserDocument());
-    await writer.putPixel(pixelDocument());
+    await seedPixels(redis.client);
     const configs = new RedisPixelConfigs(redis.client);
     const byId = await configs.get({ id: 37 });
     expect(byId).toMatchObject({ id: 37, advertiser_id: 2, redirect_domains: ["shop.example"] });
@@ -59,7 +55,7 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
   });
 
   it("API objects: ids, per-member indexes, codes that stay unique", async () => {
-    const pixels = new RedisObjectStore<PixelDocument>(redis.client, "pixel");
+    const pixels = new RedisObjectStore<PixelFields>(redis.client, "pixel");
     const first = pixelDocument({ id: await pixels.nextId(), code: "a" });
     const second = pixelDocument({ id: await pixels.nextId(), code: "b", member_id: 2 });
     expect(await pixels.put(first, null)).toBe(true);
@@ -72,7 +68,7 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
   });
 
   it("API objects by many ids: those that exist, in the order asked, across hash slots", async () => {
-    const pixels = new RedisObjectStore<PixelDocument>(redis.client, "pixel");
+    const pixels = new RedisObjectStore<PixelFields>(redis.client, "pixel");
     const ids = Array.from({ length: 300 }, (_, i) => 300 - i);
     for (const id of ids) if (id % 3) await pixels.put(pixelDocument({ id, code: `c${id}` }), null);
     const got = await pixels.getMany([...ids, 100_000]);

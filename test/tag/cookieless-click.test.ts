@@ -1,7 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signUrl } from "../../src/signing/url-signature.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { launchChromiumProfile } from "../helpers/chromium.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import {
@@ -11,6 +10,7 @@ import {
   TEST_SECRET,
 } from "../helpers/node-edge.js";
 import { startPageServer } from "../helpers/page-server.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { emptyStore } from "../helpers/test-store.js";
 
@@ -58,10 +58,12 @@ async function browser(blockThirdPartyCookies: boolean) {
 
 /** The ad, the landing page and the thank-you page; answers the signed click URL. */
 async function publishPages(appendClickId: boolean): Promise<string> {
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument({ append_click_id: appendClickId }));
+  await seedPixels(
+    redis.client,
+    [pixelDocument()],
+    advertiserDocument({ append_click_id: appendClickId }),
+  );
   forgetAdvertisers(edge);
-  await writer.putPixel(pixelDocument());
   const landing = `${shopOrigin}/landing?utm_source=news`;
   const click = await signUrl(
     TEST_SECRET,

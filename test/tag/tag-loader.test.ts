@@ -1,11 +1,11 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { launchChromium } from "../helpers/chromium.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { startPageServer } from "../helpers/page-server.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { emptyStore } from "../helpers/test-store.js";
 
@@ -42,17 +42,15 @@ beforeEach(async () => {
   await redis.reset();
   await emptyStore(edge.store.sql);
   // Pixel 37 has an image and a script piggyback on the advertiser's site; 38 has code "signup".
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(
+  await seedPixels(redis.client, [
     pixelDocument({
       piggyback_pixels: [
         { url: `${site.origin}/piggy.gif?from=37`, pixel_type: "img" },
         { url: `${site.origin}/piggy.js?from=37`, pixel_type: "js" },
       ],
     }),
-  );
-  await writer.putPixel(pixelDocument({ id: 38, code: "signup", name: "Sign-up" }));
+    pixelDocument({ id: 38, code: "signup", name: "Sign-up" }),
+  ]);
 });
 
 /** Opens a page of the advertiser's site; `head` runs before the loader arrives. */

@@ -18,7 +18,8 @@ import {
 } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { advertiserDocument } from "../helpers/documents.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
 import { touchHistory } from "../helpers/touch-history.js";
@@ -101,9 +102,7 @@ beforeEach(async () => {
   await redis.reset();
   const kv = await mf.getKVNamespace("PIXELS");
   for (const { name } of (await kv.list()).keys) await kv.delete(name);
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument());
+  await seedPixels(redis.client);
 });
 
 describe("the management API writes pixel configs through to the Worker's KV", () => {

@@ -94,8 +94,7 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
       ...withDefaults(values),
       advertiser_id: advertiser.id,
       member_id: advertiser.member_id,
-      line_items: [],
-      campaigns: [],
+      attachments: [],
       ...creationStamps(deps.clock()),
     };
     await save(deps, pixel, null);

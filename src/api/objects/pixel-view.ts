@@ -1,5 +1,5 @@
 import type { CampaignDocument, LineItemDocument } from "../../objects/documents.js";
-import type { PixelDocument } from "../../pixels/pixel-document.js";
+import type { LegacyPixelFields, PixelDocument } from "../../pixels/pixel-document.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { CONVERSION_EVENTS } from "./pixel-input.js";
 
@@ -15,8 +15,11 @@ export function pixelView(
   const attached = lineItems.filter((li) => li.pixels.some((p) => p.id === pixel.id));
   const inCampaigns = campaigns.filter((cp) => cp.pixels.some((p) => p.id === pixel.id));
   const event = pixel.pixel_conversion_event_id;
+  // What the edge reads is stored, not shown (and an older version's copies are ignored).
+  const { attachments: _attachments, ...own } = pixel as PixelDocument & LegacyPixelFields;
+  const { line_items: _lineItems, campaigns: _campaigns, ...fields } = own;
   return {
-    ...pixel,
+    ...fields,
     line_items: attached.length
       ? attached.map((li) => ({ id: li.id, name: li.name, state: li.state }))
       : null,

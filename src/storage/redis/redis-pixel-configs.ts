@@ -4,11 +4,13 @@ import type {
   LineItemDocument,
   MemberDocument,
 } from "../../objects/documents.js";
-import {
-  type EdgePixel,
-  type PixelDocument,
-  type PixelRef,
-  toEdgePixel,
+import { toEdgePixel, withAttachments } from "../../pixels/edge-config.js";
+import type {
+  EdgePixel,
+  LegacyPixelFields,
+  PixelDocument,
+  PixelFields,
+  PixelRef,
 } from "../../pixels/pixel-document.js";
 import { keys, PIXEL_CHANGES_CHANNEL } from "../keys.js";
 import type { PixelConfigSource } from "../ports.js";
@@ -27,7 +29,7 @@ export class RedisPixelConfigs implements PixelConfigSource {
     if (id === null) return null;
     const pixelJson = await this.redis.get(keys.pixel(id));
     if (!pixelJson) return null;
-    const pixel = JSON.parse(pixelJson) as PixelDocument;
+    const pixel = JSON.parse(pixelJson) as PixelDocument | (PixelFields & LegacyPixelFields);
     if ("member_id" in ref && pixel.member_id !== ref.member_id) return null;
     const advertiserJson = await this.redis.get(keys.advertiser(pixel.advertiser_id));
     const advertiser = advertiserJson ? (JSON.parse(advertiserJson) as AdvertiserDocument) : null;
@@ -41,9 +43,40 @@ export class RedisPixelConfigs implements PixelConfigSource {
 }
 
 /**
+ * Rewrites the stored attachments of these pixels (those that exist) from the line items of
+ * their members, and returns the rewritten documents. The one write path of attachments: the
+ * API's line item routes and RedisPixelWriter call it after a line item's pixels change.
+ */
+export async function storeAttachments(
+  stores: {
+    pixels: RedisObjectStore<PixelDocument>;
+    lineItems: RedisObjectStore<LineItemDocument>;
+  },
+  pixelIds: Iterable<number>,
+): Promise<PixelDocument[]> {
+  const pixels = await stores.pixels.getMany([...new Set(pixelIds)]);
+  const updated: PixelDocument[] = [];
+  // Pixels of one change share a member: read its line items once.
+  const lineItemsOf = new Map<number, LineItemDocument[]>();
+  for (const pixel of pixels) {
+    let lineItems = lineItemsOf.get(pixel.member_id);
+    if (!lineItems) {
+      lineItems = await stores.lineItems.list(pixel.member_id);
+      lineItemsOf.set(pixel.member_id, lineItems);
+    }
+    const stored = withAttachments(pixel, lineItems);
+    await stores.pixels.put(stored, pixel);
+    updated.push(stored);
+  }
+  return updated;
+}
+
+/**
  * Writes the documents the edge reads, with the indexes the management API lists them by.
- * The API owns these objects; this is the write path of `npm run seed-demo` and of tests, and
- * it tells every edge a pixel changed.
+ * The API owns these objects; this is the write path of `npm run seed-demo`, the bench and
+ * tests, and it tells every edge a pixel changed. Like the API, it derives what the edge reads
+ * (src/pixels/edge-config.ts): a pixel's attachments come from the stored line items, whichever
+ * of the two is written first.
  */
 export class RedisPixelWriter {
   private readonly stores;
@@ -73,7 +106,12 @@ export class RedisPixelWriter {
   }
 
   async putLineItem(lineItem: LineItemDocument): Promise<void> {
-    await this.stores["line-item"].put(lineItem, await this.stores["line-item"].get(lineItem.id));
+    const previous = await this.stores["line-item"].get(lineItem.id);
+    await this.stores["line-item"].put(lineItem, previous);
+    const pixelIds = [...(previous?.pixels ?? []), ...lineItem.pixels].map((p) => p.id);
+    const lineItems = this.stores["line-item"];
+    for (const pixel of await storeAttachments({ pixels: this.stores.pixel, lineItems }, pixelIds))
+      await this.redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));
   }
 
   async putCampaign(campaign: CampaignDocument): Promise<void> {
@@ -85,7 +123,9 @@ export class RedisPixelWriter {
     await this.redis.publish(PIXEL_CHANGES_CHANNEL, "*");
   }
 
-  async putPixel(pixel: PixelDocument): Promise<void> {
+  /** Stores a pixel's own fields; its attachments are derived from the stored line items. */
+  async putPixel(fields: PixelFields): Promise<void> {
+    const pixel = withAttachments(fields, await this.stores["line-item"].list(fields.member_id));
     if (!(await this.stores.pixel.put(pixel, await this.stores.pixel.get(pixel.id))))
       throw new Error(`pixel code ${pixel.code} is taken in member ${pixel.member_id}`);
     await this.redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));
