@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type StartedRedis, startRedisServer } from "../../src/node/find-redis.js";
 import { freePort } from "../../src/node/free-port.js";
 import { closeRedis, connectRedis } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { getOnNewConnection } from "../helpers/fresh-connection.js";
 import { processTree, running } from "../helpers/process-tree.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { type ServerProcess, startServerProcess, until } from "../helpers/server-process.js";
 import { useTestStore } from "../helpers/test-store.js";
 
@@ -32,9 +32,7 @@ afterAll(async () => {
 async function startRedis(port: number): Promise<StartedRedis> {
   const server = await startRedisServer(port, join(dir, "redis"));
   const client = connectRedis({ url: server.url });
-  const writer = new RedisPixelWriter(client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
+  await seedPixels(client, [pixelDocument({ min_minutes_per_conv: 0 })]);
   await closeRedis(client);
   return server;
 }
@@ -85,7 +83,7 @@ describe("two workers", () => {
       expect(answer.status).toBe(200);
     }
     // Both workers took fires, and put them on disk.
-    await until(() => spooledBy(server, 1) + spooledBy(server, 2) === FIRES, 10_000);
+    await until(() => spooledBy(server, 1) + spooledBy(server, 2) === FIRES, 20_000);
     expect(spooledBy(server, 1)).toBeGreaterThan(0);
     expect(spooledBy(server, 2)).toBeGreaterThan(0);
 

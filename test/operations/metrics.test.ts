@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
+import { pixelDocument } from "../helpers/documents.js";
 import { getOnNewConnection } from "../helpers/fresh-connection.js";
 import { metricSum } from "../helpers/prometheus-text.js";
+import { seedPixels } from "../helpers/seed-pixel.js";
 import { startServerProcess, until } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
@@ -28,9 +28,7 @@ afterAll(async () => {
 async function redisWithPixel(): Promise<TestRedis> {
   const redis = await startTestRedis();
   redises.push(redis);
-  const writer = new RedisPixelWriter(redis.client);
-  await writer.putAdvertiser(advertiserDocument());
-  await writer.putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
+  await seedPixels(redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
   return redis;
 }
 
@@ -127,7 +125,7 @@ describe("access log", () => {
     expect(line).toMatchObject({
       request_id: "trace-abc.123",
       method: "GET",
-      route: "/member/*",
+      route: "/member",
       path: "/member",
       status: 401,
     });
