@@ -11,14 +11,10 @@ import { pixelRefKey } from "../pixels/pixel-document.js";
 import { type ClickIdContents, decodeClickId } from "../signing/click-id.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
-import { syntaxError } from "./api-error.js";
 import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
+import { readEventBatch } from "./event-batch.js";
 import type { Rejection } from "./event-ownership.js";
-import { chargeEvents } from "./event-rate-limit.js";
-import { MAX_EVENTS } from "./events-route.js";
-import { jsonBody } from "./objects/write-body.js";
-import { rateSubject } from "./rate-limit.js";
 import { actingMember } from "./tenancy.js";
 
 /** The most distinct pixels one request may name: each may cost a read (SPEC 14). */
@@ -143,19 +139,7 @@ export function mountConversionEventsRoute(
 ): void {
   documentedRoute(api, route, async (c) => {
     const member = await actingMember(c, deps);
-    const body = (await jsonBody(c.req)) as { events?: unknown } | null;
-    const events = body && typeof body === "object" ? body.events : undefined;
-    if (!Array.isArray(events)) throw syntaxError("events", 'the body must be {"events": [...]}');
-    if (events.length > MAX_EVENTS)
-      throw syntaxError("events", `at most ${MAX_EVENTS} events a request`);
-    const charged = await chargeEvents(
-      deps,
-      rateSubject(c.var.user),
-      events.length,
-      eventsPerMinute,
-    );
-    c.header("X-Ratelimit-Events", String(charged.limit));
-    c.header("X-Count-Events", String(charged.count));
+    const events = await readEventBatch(c, deps, eventsPerMinute);
 
     const now = deps.clock();
     const secret = await deps.conversions.signingSecret();

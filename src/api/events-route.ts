@@ -5,16 +5,12 @@ import { parseEventTime } from "../conversions/event-time.js";
 import { USER_ID } from "../edge/user-identity.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
-import { syntaxError } from "./api-error.js";
 import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
+import { MAX_EVENTS, readEventBatch } from "./event-batch.js";
 import { checkOwnership, type Rejection } from "./event-ownership.js";
-import { chargeEvents } from "./event-rate-limit.js";
-import { jsonBody } from "./objects/write-body.js";
-import { rateSubject } from "./rate-limit.js";
 import { actingMember } from "./tenancy.js";
 
-export const MAX_EVENTS = 10_000;
 const MAX_AGE_MS = 90 * DAY_MS;
 const MAX_AHEAD_MS = 5 * 60_000;
 
@@ -95,19 +91,7 @@ export function mountEventsRoute(
 ): void {
   documentedRoute(api, route, async (c) => {
     const member = await actingMember(c, deps);
-    const body = (await jsonBody(c.req)) as { events?: unknown } | null;
-    const events = body && typeof body === "object" ? body.events : undefined;
-    if (!Array.isArray(events)) throw syntaxError("events", 'the body must be {"events": [...]}');
-    if (events.length > MAX_EVENTS)
-      throw syntaxError("events", `at most ${MAX_EVENTS} events a request`);
-    const charged = await chargeEvents(
-      deps,
-      rateSubject(c.var.user),
-      events.length,
-      eventsPerMinute,
-    );
-    c.header("X-Ratelimit-Events", String(charged.limit));
-    c.header("X-Count-Events", String(charged.count));
+    const events = await readEventBatch(c, deps, eventsPerMinute);
 
     const now = deps.clock();
     const valid: Array<{ index: number; touch: Touch }> = [];
