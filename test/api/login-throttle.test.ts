@@ -5,7 +5,11 @@ import { useNodeEdge } from "../helpers/node-edge.js";
 
 // TRUST_PROXY=1: the client address is the first X-Forwarded-For entry, so one test can speak
 // from several addresses.
-const fixture = useNodeEdge(undefined, { env: { TRUST_PROXY: "1" } });
+// The throttle counts in fixed 5-minute windows of the service's clock: a clock that stands
+// still keeps a test's bursts in one window (on the real clock, a burst that straddled a
+// window's end was counted half in each, and the per-user bound was not reached).
+const STILL = Date.parse("2026-12-02T02:02:30Z");
+const fixture = useNodeEdge(() => STILL, { env: { TRUST_PROXY: "1" } });
 
 /** A client that says it comes from `address` (through a trusted proxy). */
 function from(address: string): ApiClient {
