@@ -4,6 +4,17 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
 /** Debian's Chromium, which `.ci/run` installs when missing. */
+/** Headless, and quiet: no update checks or sync that would reach past loopback. */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /**
@@ -15,15 +26,7 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (.ci/run does)`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
@@ -51,13 +54,7 @@ export async function launchChromiumProfile(options: {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM_PATH,
     args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
+      ...CHROMIUM_ARGS,
       `--host-resolver-rules=${options.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(", ")}`,
       `--unsafely-treat-insecure-origin-as-secure=${options.secureOrigins.join(",")}`,
     ],
