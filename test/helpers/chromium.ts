@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
-/** Debian's Chromium, which `.ci/run` installs when missing. */
 /** Headless, and quiet: no update checks or sync that would reach past loopback. */
 const CHROMIUM_ARGS = [
   "--headless",
@@ -15,6 +14,7 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/** Debian's Chromium, which `.ci/run` installs when missing. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /**
