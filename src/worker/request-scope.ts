@@ -16,6 +16,12 @@ import type { WorkerEnv } from "./worker-env.js";
 import { missingStore, workerStore } from "./worker-store.js";
 import type { WriterBatches } from "./writer-batches.js";
 
+interface Connection {
+  client: RedisClient;
+  touches: RedisTouchStore;
+  attribution: RedisAttributionStore;
+}
+
 /** What a request's scope shares with the isolate's other requests. */
 export interface IsolateParts {
   config: Config;
@@ -35,7 +41,7 @@ export class RequestScope {
   readonly tasks: BackgroundTasks;
   readonly fires: FireSink & { drain(): Promise<void> };
   readonly storage: EdgeStorage;
-  private client: RedisClient | null = null;
+  private connection: Connection | null = null;
   private closeStore: (() => Promise<void>) | null = null;
 
   constructor(
@@ -52,11 +58,8 @@ export class RequestScope {
       if (!stores) {
         const opened = workerStore(env, config, log);
         this.closeStore = opened ? () => opened.sql.close() : null;
-        stores = {
-          touches: new RedisTouchStore(this.redis),
-          attribution: new RedisAttributionStore(this.redis),
-          fireLog: opened?.store ?? missingStore,
-        };
+        const { touches, attribution } = this.connected();
+        stores = { touches, attribution, fireLog: opened?.store ?? missingStore };
       }
       return stores;
     };
@@ -95,23 +98,38 @@ export class RequestScope {
 
   /** This request's Redis connection, opened on first use. */
   get redis(): RedisClient {
-    if (!this.client) {
+    return this.connected().client;
+  }
+
+  /**
+   * The connection and the stores that define Lua scripts on it, made together: ioredis's
+   * auto-pipeline of the current tick knows only the commands defined when it began, so a
+   * script defined after a first command fails in it ("pipeline[functionName] is not a
+   * function"). A click's touch, queued in the turn of its append_click_id read, was lost so.
+   */
+  private connected(): Connection {
+    if (!this.connection) {
       const log = this.isolate.log;
-      this.client = connectRedis({
+      const client = connectRedis({
         url: this.isolate.config.redisUrl ?? undefined,
         lazyConnect: true,
       });
-      this.client.on("error", (error: Error) =>
+      client.on("error", (error: Error) =>
         log({ level: "warn", msg: "redis", error: error.message }),
       );
+      this.connection = {
+        client,
+        touches: new RedisTouchStore(client),
+        attribution: new RedisAttributionStore(client),
+      };
     }
-    return this.client;
+    return this.connection;
   }
 
   async finish(): Promise<void> {
     await this.tasks.drain();
     await this.fires.drain();
-    if (this.client) await closeRedis(this.client);
+    if (this.connection) await closeRedis(this.connection.client);
     await this.closeStore?.();
   }
 }
