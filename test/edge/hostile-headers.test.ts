@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../../src/storage/keys.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
 import { pixelDocument } from "../helpers/documents.js";
+import { expectValidHeaders, HOSTILE_URLS } from "../helpers/hostile-urls.js";
 import { captureLog, serveOnLoopback, useNodeEdge } from "../helpers/node-edge.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
 
@@ -25,16 +26,6 @@ beforeEach(() => {
   fixture.edge.pixelCache.invalidate("*");
 });
 
-/** Header values the edge may send: visible ASCII, and a cookie of our own making. */
-function expectValidHeaders(response: Response): void {
-  for (const [name, value] of response.headers) {
-    expect(value, name).toMatch(/^[\x20-\x7e]*$/);
-  }
-  const cookie = response.headers.get("set-cookie");
-  if (cookie)
-    expect(cookie).toMatch(/^uuid2=\d+; Max-Age=7776000; Path=\/; SameSite=Lax; HttpOnly$/);
-}
-
 async function fire(path: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
   const response = await fetch(`${served.origin}${path}`, { method, redirect: "manual" });
   await response.arrayBuffer();
@@ -48,27 +39,6 @@ async function storeHostile(piggybacks: unknown): Promise<void> {
   stored.piggyback_pixels = piggybacks;
   await fixture.redis.client.set(keys.pixel(37), JSON.stringify(stored));
 }
-
-const HOSTILE_URLS: Array<[string, string, string | null]> = [
-  [
-    "Cyrillic in the query",
-    "https://t.example/p?q=привет",
-    "https://t.example/p?q=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82",
-  ],
-  ["a Latin-1 character", "https://t.example/p?q=é", "https://t.example/p?q=%C3%A9"],
-  ["quotes and angle brackets", `https://t.example/p?q="'<>`, "https://t.example/p?q=%22%27%3C%3E"],
-  [
-    "CR LF and a header after it",
-    "https://t.example/p?q=a\r\nSet-Cookie: x=1",
-    "https://t.example/p?q=aSet-Cookie:%20x=1",
-  ],
-  ["a control character", "https://t.example/p?q=a\u0001b", "https://t.example/p?q=a%01b"],
-  ["a lone surrogate", "https://t.example/\ud800", "https://t.example/%EF%BF%BD"],
-  ["a Unicode host", "https://пример.рф/p", "https://xn--e1afmkfd.xn--p1ai/p"],
-  ["an emoji in the fragment", "https://t.example/p#🎉", "https://t.example/p#%F0%9F%8E%89"],
-  ["not a URL", "not a url ✓", null],
-  ["another scheme", "javascript:alert(1)", null],
-];
 
 describe("hostile piggyback URLs stored in Redis", () => {
   describe.each(HOSTILE_URLS)("%s", (_name, url, sent) => {
