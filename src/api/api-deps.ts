@@ -14,10 +14,12 @@ import type {
   PixelConfigSource,
   ReportJobStore,
   TouchStore,
+  UserNames,
 } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
+import { RedisUserNames } from "../storage/redis/redis-user-names.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
 import { TokenStore } from "./auth/tokens.js";
 import type { PixelChange } from "./edge-sync.js";
@@ -26,6 +28,8 @@ import type { PixelChange } from "./edge-sync.js";
 export interface ApiStores {
   members: RedisObjectStore<MemberDocument & { member_id: number }>;
   users: RedisObjectStore<UserDocument>;
+  /** Which user has a username (unique, whatever its case). */
+  userNames: UserNames;
   advertisers: RedisObjectStore<AdvertiserDocument>;
   lineItems: RedisObjectStore<LineItemDocument>;
   campaigns: RedisObjectStore<CampaignDocument>;
@@ -73,6 +77,7 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     // A member is its own member: its index holds itself.
     members: new RedisObjectStore(redis, "member"),
     users: new RedisObjectStore(redis, "user"),
+    userNames: new RedisUserNames(redis),
     advertisers: new RedisObjectStore(redis, "advertiser"),
     lineItems: new RedisObjectStore(redis, "line-item", (li) => li.advertiser_id),
     campaigns: new RedisObjectStore(redis, "campaign", (cp) => cp.advertiser_id),

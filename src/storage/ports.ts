@@ -144,3 +144,11 @@ export interface ReportJobStore {
 export interface ReportSource {
   rows(query: ReportQuery): Promise<SourceRow[]>;
 }
+
+/** Usernames, unique across the service whatever their case: each names one user's id. */
+export interface UserNames {
+  /** Gives the name to the user, atomically; false when another user has it already. */
+  claim(username: string, userId: number): Promise<boolean>;
+  /** The id of the user with this name, or null. */
+  find(username: string): Promise<number | null>;
+}

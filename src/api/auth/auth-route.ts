@@ -1,6 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { setCookie } from "hono/cookie";
-import { keys } from "../../storage/keys.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
@@ -53,8 +52,8 @@ export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
     if (!ticket.allowed) throw tooMany(ticket);
     if (ticket.delayMs > 0) await new Promise((r) => setTimeout(r, ticket.delayMs));
 
-    const id = await deps.redis.get(keys.userByName(username));
-    const user = id === null ? null : await deps.stores.users.get(Number(id));
+    const id = await deps.stores.userNames.find(username);
+    const user = id === null ? null : await deps.stores.users.get(id);
     // An unknown user costs one hash check too, so timing does not tell which users exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !matches || !isActive(user)) {
