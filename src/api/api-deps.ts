@@ -12,12 +12,14 @@ import type {
   FireSink,
   Logger,
   PixelConfigSource,
+  RateCounters,
   ReportJobStore,
   TouchStore,
   UserNames,
 } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
+import { RedisRateCounters } from "../storage/redis/redis-rate-counters.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { RedisUserNames } from "../storage/redis/redis-user-names.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
@@ -36,6 +38,8 @@ export interface ApiStores {
   pixels: RedisObjectStore<PixelDocument>;
   tokens: TokenStore;
   logins: LoginThrottle;
+  /** The per-minute counts of the rate limits (rate-limit.ts, event-rate-limit.ts). */
+  rateCounters: RateCounters;
   /** The same touch history the beacons write. */
   touches: TouchStore;
 }
@@ -84,6 +88,7 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     pixels: new RedisObjectStore(redis, "pixel"),
     tokens: new TokenStore(redis, clock),
     logins: new LoginThrottle(redis, clock),
+    rateCounters: new RedisRateCounters(redis),
     touches: new RedisTouchStore(redis, clock),
   };
 }

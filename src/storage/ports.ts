@@ -152,3 +152,22 @@ export interface UserNames {
   /** The id of the user with this name, or null. */
   find(username: string): Promise<number | null>;
 }
+
+/** One member's (or admin's) count of one kind of API use in one fixed window. */
+export interface RateCount {
+  /** Whose count: `member-<id>`, or `admin-<user id>` for a system admin. */
+  who: string;
+  kind: "read" | "write" | "events";
+  /** The window's number: epoch ms over the window's length, rounded down. */
+  window: number;
+}
+
+/** The per-window counts the API's rate limits keep; a count goes when its window ends. */
+export interface RateCounters {
+  /** Adds `n` to a count and answers its new value; a count this starts lives `windowMs`. */
+  add(count: RateCount, n: number, windowMs: number): Promise<number>;
+  /** A count's value: 0 when nothing was added to it. */
+  get(count: RateCount): Promise<number>;
+  /** Takes back `n` added before (a refused batch's events), for the rest of the window. */
+  takeBack(count: RateCount, n: number): Promise<void>;
+}
