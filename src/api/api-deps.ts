@@ -14,16 +14,17 @@ import type {
   PixelConfigSource,
   RateCounters,
   ReportJobStore,
+  TokenStore,
   TouchStore,
   UserNames,
 } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisRateCounters } from "../storage/redis/redis-rate-counters.js";
+import { RedisTokenStore } from "../storage/redis/redis-token-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { RedisUserNames } from "../storage/redis/redis-user-names.js";
 import { LoginThrottle } from "./auth/login-throttle.js";
-import { TokenStore } from "./auth/tokens.js";
 import type { PixelChange } from "./edge-sync.js";
 
 /** What the management API reads and writes. */
@@ -86,7 +87,7 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     lineItems: new RedisObjectStore(redis, "line-item", (li) => li.advertiser_id),
     campaigns: new RedisObjectStore(redis, "campaign", (cp) => cp.advertiser_id),
     pixels: new RedisObjectStore(redis, "pixel"),
-    tokens: new TokenStore(redis, clock),
+    tokens: new RedisTokenStore(redis, clock),
     logins: new LoginThrottle(redis, clock),
     rateCounters: new RedisRateCounters(redis),
     touches: new RedisTouchStore(redis, clock),

@@ -171,3 +171,19 @@ export interface RateCounters {
   /** Takes back `n` added before (a refused batch's events), for the rest of the window. */
   takeBack(count: RateCount, n: number): Promise<void>;
 }
+
+/** API tokens expire 2 hours after their last use and 24 hours after they were issued. */
+export const TOKEN_IDLE_MS = 2 * 3_600_000;
+export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
+
+/** API sessions: tokens, each of one user, ended one by one or all of a user's at once. */
+export interface TokenStore {
+  /** A new token for the user, live for TOKEN_IDLE_MS after each use, TOKEN_LIFETIME_MS at most. */
+  issue(userId: number): Promise<string>;
+  /** The user a live token belongs to (and the token's idle timer restarted), or null. */
+  resolve(token: string): Promise<number | null>;
+  /** Ends one session (`DELETE /auth`); the user it belonged to, or null if it was not live. */
+  revoke(token: string): Promise<number | null>;
+  /** Ends every session of a user (a password change, a disabled user). */
+  revokeAll(userId: number): Promise<void>;
+}

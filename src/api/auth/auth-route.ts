@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { setCookie } from "hono/cookie";
+import { TOKEN_LIFETIME_MS } from "../../storage/ports.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
@@ -10,7 +11,6 @@ import { jsonBody, parseWrite } from "../objects/write-body.js";
 import type { LoginRefusal } from "./login-throttle.js";
 import { DUMMY_HASH, verifyPassword } from "./password.js";
 import { TOKEN_COOKIE } from "./require-auth.js";
-import { TOKEN_LIFETIME_MS } from "./tokens.js";
 
 const Credentials = z.object({
   username: z.string().min(1).max(100),
