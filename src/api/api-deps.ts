@@ -11,6 +11,7 @@ import type {
   FireLogReader,
   FireSink,
   Logger,
+  LoginThrottle,
   PixelConfigSource,
   RateCounters,
   ReportJobStore,
@@ -19,12 +20,12 @@ import type {
   UserNames,
 } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
+import { RedisLoginThrottle } from "../storage/redis/redis-login-throttle.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
 import { RedisRateCounters } from "../storage/redis/redis-rate-counters.js";
 import { RedisTokenStore } from "../storage/redis/redis-token-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { RedisUserNames } from "../storage/redis/redis-user-names.js";
-import { LoginThrottle } from "./auth/login-throttle.js";
 import type { PixelChange } from "./edge-sync.js";
 
 /** What the management API reads and writes. */
@@ -88,7 +89,7 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     campaigns: new RedisObjectStore(redis, "campaign", (cp) => cp.advertiser_id),
     pixels: new RedisObjectStore(redis, "pixel"),
     tokens: new RedisTokenStore(redis, clock),
-    logins: new LoginThrottle(redis, clock),
+    logins: new RedisLoginThrottle(redis, clock),
     rateCounters: new RedisRateCounters(redis),
     touches: new RedisTouchStore(redis, clock),
   };

@@ -187,3 +187,34 @@ export interface TokenStore {
   /** Ends every session of a user (a password change, a disabled user). */
   revokeAll(userId: number): Promise<void>;
 }
+
+/** A login attempt that may check its password, and what settling it needs. */
+export interface LoginTicket {
+  allowed: true;
+  /** How long to hold the attempt back: failures from this address slow the next ones. */
+  delayMs: number;
+  username: string;
+  address: string;
+  window: number;
+}
+
+/** A login attempt refused before its password was looked at. */
+export interface LoginRefusal {
+  allowed: false;
+  /** Seconds until the window ends. */
+  retryAfter: number;
+}
+
+/**
+ * Bounds password guessing (SPEC 6 and 14): an attempt is reserved before its password is
+ * checked, so that a burst checks no more than the limits allow, then settled.
+ */
+export interface LoginThrottle {
+  /** Reserves an attempt of `username` from `address`, or refuses it. */
+  reserve(username: string, address: string): Promise<LoginTicket | LoginRefusal>;
+  /**
+   * Settles a checked attempt: a failure stays counted; a success is counted instead, unless
+   * the user has had all the logins it may in this window (then it is refused).
+   */
+  settle(ticket: LoginTicket, outcome: "ok" | "fail"): Promise<{ allowed: true } | LoginRefusal>;
+}

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { setCookie } from "hono/cookie";
-import { TOKEN_LIFETIME_MS } from "../../storage/ports.js";
+import { type LoginRefusal, TOKEN_LIFETIME_MS } from "../../storage/ports.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
@@ -8,7 +8,6 @@ import { documentedRoute } from "../documented-route.js";
 import { respond } from "../envelope.js";
 import { isActive } from "../objects/users.js";
 import { jsonBody, parseWrite } from "../objects/write-body.js";
-import type { LoginRefusal } from "./login-throttle.js";
 import { DUMMY_HASH, verifyPassword } from "./password.js";
 import { TOKEN_COOKIE } from "./require-auth.js";
 
@@ -37,8 +36,9 @@ const tooMany = (refusal: LoginRefusal) =>
   );
 
 /**
- * `POST /auth`: throttled per user and client address (login-throttle.ts); every failure
- * answers alike and takes as long, however it failed.
+ * `POST /auth`: throttled per user and client address
+ * (src/storage/redis/redis-login-throttle.ts); every failure answers alike and takes as long,
+ * however it failed.
  */
 export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   documentedRoute(api, route, async (c) => {
