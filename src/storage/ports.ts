@@ -218,3 +218,8 @@ export interface LoginThrottle {
    */
   settle(ticket: LoginTicket, outcome: "ok" | "fail"): Promise<{ allowed: true } | LoginRefusal>;
 }
+
+/** Tells every Node edge that a pixel's config changed, so that each drops its cached copy. */
+export interface PixelChangeNotices {
+  announce(pixelId: number): Promise<void>;
+}
