@@ -64,7 +64,6 @@ export interface ConversionIntake {
 }
 
 export interface ApiDeps {
-  redis: RedisClient;
   stores: ApiStores;
   /** The logs and report counters the edge writes. */
   fireLog: FireLogReader;

@@ -170,7 +170,6 @@ export async function createNodeRuntime(
     ...(spool ? { spool } : {}),
   });
   const api: ApiDeps = {
-    redis,
     stores,
     fireLog,
     reports: {
