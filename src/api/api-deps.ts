@@ -11,27 +11,37 @@ import type {
   FireLogReader,
   FireSink,
   Logger,
+  LoginThrottle,
   PixelConfigSource,
+  RateCounters,
   ReportJobStore,
+  TokenStore,
   TouchStore,
+  UserNames,
 } from "../storage/ports.js";
 import type { RedisClient } from "../storage/redis/connect.js";
+import { RedisLoginThrottle } from "../storage/redis/redis-login-throttle.js";
 import { RedisObjectStore } from "../storage/redis/redis-object-store.js";
+import { RedisRateCounters } from "../storage/redis/redis-rate-counters.js";
+import { RedisTokenStore } from "../storage/redis/redis-token-store.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
-import { LoginThrottle } from "./auth/login-throttle.js";
-import { TokenStore } from "./auth/tokens.js";
+import { RedisUserNames } from "../storage/redis/redis-user-names.js";
 import type { PixelChange } from "./edge-sync.js";
 
 /** What the management API reads and writes. */
 export interface ApiStores {
   members: RedisObjectStore<MemberDocument & { member_id: number }>;
   users: RedisObjectStore<UserDocument>;
+  /** Which user has a username (unique, whatever its case). */
+  userNames: UserNames;
   advertisers: RedisObjectStore<AdvertiserDocument>;
   lineItems: RedisObjectStore<LineItemDocument>;
   campaigns: RedisObjectStore<CampaignDocument>;
   pixels: RedisObjectStore<PixelDocument>;
   tokens: TokenStore;
   logins: LoginThrottle;
+  /** The per-minute counts of the rate limits (rate-limit.ts, event-rate-limit.ts). */
+  rateCounters: RateCounters;
   /** The same touch history the beacons write. */
   touches: TouchStore;
 }
@@ -54,7 +64,6 @@ export interface ConversionIntake {
 }
 
 export interface ApiDeps {
-  redis: RedisClient;
   stores: ApiStores;
   /** The logs and report counters the edge writes. */
   fireLog: FireLogReader;
@@ -73,12 +82,14 @@ export function createApiStores(redis: RedisClient, clock: () => number): ApiSto
     // A member is its own member: its index holds itself.
     members: new RedisObjectStore(redis, "member"),
     users: new RedisObjectStore(redis, "user"),
+    userNames: new RedisUserNames(redis),
     advertisers: new RedisObjectStore(redis, "advertiser"),
     lineItems: new RedisObjectStore(redis, "line-item", (li) => li.advertiser_id),
     campaigns: new RedisObjectStore(redis, "campaign", (cp) => cp.advertiser_id),
     pixels: new RedisObjectStore(redis, "pixel"),
-    tokens: new TokenStore(redis, clock),
-    logins: new LoginThrottle(redis, clock),
+    tokens: new RedisTokenStore(redis, clock),
+    logins: new RedisLoginThrottle(redis, clock),
+    rateCounters: new RedisRateCounters(redis),
     touches: new RedisTouchStore(redis, clock),
   };
 }

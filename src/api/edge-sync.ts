@@ -1,21 +1,28 @@
 import type { PixelDocument } from "../pixels/pixel-document.js";
-import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import { type KeyValueNamespace, kvPixelKey } from "../storage/kv-pixel-configs.js";
-import type { Logger } from "../storage/ports.js";
-import type { RedisClient } from "../storage/redis/connect.js";
-import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
+import type { Logger, PixelChangeNotices, PixelConfigSource } from "../storage/ports.js";
 
 export interface PixelChange {
   /** Pixels whose config changed (or that were deleted). */
   pixels: readonly Pick<PixelDocument, "id" | "code" | "member_id">[];
 }
 
+/** Where edgeSync reads the changed configs and announces them. */
+export interface EdgeSyncStores {
+  /** The source of truth, uncached: a cached config could put a stale copy in KV. */
+  configs: PixelConfigSource;
+  notices: PixelChangeNotices;
+}
+
 /**
  * Carries a change of pixel configs to every edge: Node edges drop them from their caches
  * (pub/sub), and the Workers' KV copies are rewritten (or deleted) when a KV writer is set.
  */
-export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null, log: Logger) {
-  const configs = new RedisPixelConfigs(redis);
+export function edgeSync(
+  { configs, notices }: EdgeSyncStores,
+  kv: KeyValueNamespace | null,
+  log: Logger,
+) {
   // Each way of naming the pixel is looked up afresh: a code the pixel no longer has resolves
   // to nothing, and its KV copy goes.
   const writeThrough = async (store: KeyValueNamespace, pixel: PixelChange["pixels"][number]) => {
@@ -44,7 +51,7 @@ export function edgeSync(redis: RedisClient, kv: KeyValueNamespace | null, log: 
           });
         }
       }
-      await redis.publish(PIXEL_CHANGES_CHANNEL, String(pixel.id));
+      await notices.announce(pixel.id);
     }
   };
 }

@@ -1,4 +1,3 @@
-import { keys } from "../storage/keys.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError } from "./api-error.js";
 
@@ -11,7 +10,7 @@ const WINDOW_MS = 60_000;
  * used by a smaller batch. Answers the minute's count and the limit, for the headers.
  */
 export async function chargeEvents(
-  deps: Pick<ApiDeps, "redis" | "clock">,
+  deps: Pick<ApiDeps, "stores" | "clock">,
   who: string,
   events: number,
   limit: number,
@@ -19,11 +18,10 @@ export async function chargeEvents(
   if (limit <= 0) return { count: 0, limit };
   const now = deps.clock();
   const window = Math.floor(now / WINDOW_MS);
-  const key = keys.rateCount(who, "events", window);
-  const count = await deps.redis.incrby(key, events);
-  if (count === events) await deps.redis.pexpire(key, WINDOW_MS);
+  const minute = { who, kind: "events", window } as const;
+  const count = await deps.stores.rateCounters.add(minute, events, WINDOW_MS);
   if (count <= limit) return { count, limit };
-  await deps.redis.decrby(key, events);
+  await deps.stores.rateCounters.takeBack(minute, events);
   throw new ApiError(
     "RATE_EXCEEDED",
     `More than ${limit} events a minute; try again later`,

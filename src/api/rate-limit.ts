@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from "hono";
 import type { UserDocument } from "../objects/documents.js";
-import { keys } from "../storage/keys.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { ApiError } from "./api-error.js";
@@ -35,12 +34,9 @@ export function rateLimit(deps: ApiDeps, limits: RateLimits): MiddlewareHandler<
     const who = rateSubject(c.var.user);
     const now = deps.clock();
     const window = Math.floor(now / WINDOW_MS);
-    const key = keys.rateCount(who, kind, window);
-    const count = await deps.redis.incr(key);
-    if (count === 1) await deps.redis.pexpire(key, WINDOW_MS);
-    const other = Number(
-      (await deps.redis.get(keys.rateCount(who, kind === "read" ? "write" : "read", window))) ?? 0,
-    );
+    const counters = deps.stores.rateCounters;
+    const count = await counters.add({ who, kind, window }, 1, WINDOW_MS);
+    const other = await counters.get({ who, kind: kind === "read" ? "write" : "read", window });
     const counts = kind === "read" ? { read: count, write: other } : { read: other, write: count };
     c.set("rateUsage", {
       read_limit: limits.read,

@@ -26,6 +26,7 @@ import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAdvertiserSettings } from "../storage/redis/redis-advertiser-settings.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
+import { RedisPixelChangeNotices } from "../storage/redis/redis-pixel-change-notices.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
@@ -144,7 +145,11 @@ export async function createNodeRuntime(
     fireLog,
   };
   const storage = metrics ? instrumentStorage(bare, metrics) : bare;
-  const toEdges = edgeSync(redis, kv, log);
+  const toEdges = edgeSync(
+    { configs: new RedisPixelConfigs(redis), notices: new RedisPixelChangeNotices(redis) },
+    kv,
+    log,
+  );
   const stores = createApiStores(redis, clock);
   const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
@@ -165,7 +170,6 @@ export async function createNodeRuntime(
     ...(spool ? { spool } : {}),
   });
   const api: ApiDeps = {
-    redis,
     stores,
     fireLog,
     reports: {

@@ -43,8 +43,9 @@ export const keys = {
   rateCount: (who: string, kind: "read" | "write" | "events", minute: number) =>
     `rate:${who}:${kind}:${minute}`,
   /**
-   * Login attempts (src/api/auth/login-throttle.ts), in 5-minute windows. A user's keys share
-   * the tag `{login:<username>}` so one script counts them; an address has a tag of its own.
+   * Login attempts (src/storage/redis/redis-login-throttle.ts), in 5-minute windows. A user's
+   * keys share the tag `{login:<username>}` so one script counts them; an address has a tag of
+   * its own.
    */
   loginOk: (username: string, window: number) => `{login:${username.toLowerCase()}}:ok:${window}`,
   loginFailures: (username: string, window: number) =>

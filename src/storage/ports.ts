@@ -144,3 +144,82 @@ export interface ReportJobStore {
 export interface ReportSource {
   rows(query: ReportQuery): Promise<SourceRow[]>;
 }
+
+/** Usernames, unique across the service whatever their case: each names one user's id. */
+export interface UserNames {
+  /** Gives the name to the user, atomically; false when another user has it already. */
+  claim(username: string, userId: number): Promise<boolean>;
+  /** The id of the user with this name, or null. */
+  find(username: string): Promise<number | null>;
+}
+
+/** One member's (or admin's) count of one kind of API use in one fixed window. */
+export interface RateCount {
+  /** Whose count: `member-<id>`, or `admin-<user id>` for a system admin. */
+  who: string;
+  kind: "read" | "write" | "events";
+  /** The window's number: epoch ms over the window's length, rounded down. */
+  window: number;
+}
+
+/** The per-window counts the API's rate limits keep; a count goes when its window ends. */
+export interface RateCounters {
+  /** Adds `n` to a count and answers its new value; a count this starts lives `windowMs`. */
+  add(count: RateCount, n: number, windowMs: number): Promise<number>;
+  /** A count's value: 0 when nothing was added to it. */
+  get(count: RateCount): Promise<number>;
+  /** Takes back `n` added before (a refused batch's events), for the rest of the window. */
+  takeBack(count: RateCount, n: number): Promise<void>;
+}
+
+/** API tokens expire 2 hours after their last use and 24 hours after they were issued. */
+export const TOKEN_IDLE_MS = 2 * 3_600_000;
+export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
+
+/** API sessions: tokens, each of one user, ended one by one or all of a user's at once. */
+export interface TokenStore {
+  /** A new token for the user, live for TOKEN_IDLE_MS after each use, TOKEN_LIFETIME_MS at most. */
+  issue(userId: number): Promise<string>;
+  /** The user a live token belongs to (and the token's idle timer restarted), or null. */
+  resolve(token: string): Promise<number | null>;
+  /** Ends one session (`DELETE /auth`); the user it belonged to, or null if it was not live. */
+  revoke(token: string): Promise<number | null>;
+  /** Ends every session of a user (a password change, a disabled user). */
+  revokeAll(userId: number): Promise<void>;
+}
+
+/** A login attempt that may check its password, and what settling it needs. */
+export interface LoginTicket {
+  allowed: true;
+  /** How long to hold the attempt back: failures from this address slow the next ones. */
+  delayMs: number;
+  username: string;
+  address: string;
+  window: number;
+}
+
+/** A login attempt refused before its password was looked at. */
+export interface LoginRefusal {
+  allowed: false;
+  /** Seconds until the window ends. */
+  retryAfter: number;
+}
+
+/**
+ * Bounds password guessing (SPEC 6 and 14): an attempt is reserved before its password is
+ * checked, so that a burst checks no more than the limits allow, then settled.
+ */
+export interface LoginThrottle {
+  /** Reserves an attempt of `username` from `address`, or refuses it. */
+  reserve(username: string, address: string): Promise<LoginTicket | LoginRefusal>;
+  /**
+   * Settles a checked attempt: a failure stays counted; a success is counted instead, unless
+   * the user has had all the logins it may in this window (then it is refused).
+   */
+  settle(ticket: LoginTicket, outcome: "ok" | "fail"): Promise<{ allowed: true } | LoginRefusal>;
+}
+
+/** Tells every Node edge that a pixel's config changed, so that each drops its cached copy. */
+export interface PixelChangeNotices {
+  announce(pixelId: number): Promise<void>;
+}

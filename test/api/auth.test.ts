@@ -129,8 +129,8 @@ describe("the admin bootstrap", () => {
 
 describe("failed logins", () => {
   it("slow the next attempts from that address down: none for 3, then doubling from 250 ms up to 4 s", async () => {
-    const { LoginThrottle } = await import("../../src/api/auth/login-throttle.js");
-    const throttle = new LoginThrottle(fixture.redis.client, () => now);
+    const { RedisLoginThrottle } = await import("../../src/storage/redis/redis-login-throttle.js");
+    const throttle = new RedisLoginThrottle(fixture.redis.client, () => now);
     const delays: number[] = [];
     for (let i = 0; i < 9; i++) {
       const ticket = await throttle.reserve("mallory", "192.0.2.1");

@@ -3,14 +3,16 @@ import type { PixelFields } from "../../src/pixels/pixel-document.js";
 import { keys } from "../../src/storage/keys.js";
 import { RedisObjectStore } from "../../src/storage/redis/redis-object-store.js";
 import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisRateCounters } from "../../src/storage/redis/redis-rate-counters.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { RedisUserNames } from "../../src/storage/redis/redis-user-names.js";
 import { pixelDocument } from "../helpers/documents.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { touchHistory } from "../helpers/touch-history.js";
 
 // The stores' contract, on one Redis server and on a Cluster: touch history, pixel configs by
-// id and by code, API objects with their indexes.
+// id and by code, API objects with their indexes, usernames, rate counts.
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const DAY = 86_400_000;
@@ -77,5 +79,27 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
     const got = await pixels.getMany([...ids, 100_000]);
     expect(got.map((p) => p.id)).toEqual(ids.filter((id) => id % 3));
     expect(await pixels.getMany([])).toEqual([]);
+  });
+
+  it("usernames: each claimed once whatever its case, found in any case", async () => {
+    const names = new RedisUserNames(redis.client);
+    expect(await names.claim("Alice", 7)).toBe(true);
+    expect(await names.claim("alice", 8)).toBe(false);
+    expect(await names.find("ALICE")).toBe(7);
+    expect(await names.find("bob")).toBeNull();
+  });
+
+  it("rate counts: added to, read, taken back; the add that starts one sets its TTL", async () => {
+    const counters = new RedisRateCounters(redis.client);
+    const reads = { who: "member-1", kind: "read", window: 5 } as const;
+    expect(await counters.get(reads)).toBe(0);
+    expect(await counters.add(reads, 3, 60_000)).toBe(3);
+    expect(await counters.add(reads, 1, 90_000)).toBe(4);
+    const ttl = await redis.client.pttl("rate:member-1:read:5");
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    await counters.takeBack(reads, 3);
+    expect(await counters.get(reads)).toBe(1);
+    expect(await counters.get({ ...reads, kind: "write" })).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { setCookie } from "hono/cookie";
-import { keys } from "../../storage/keys.js";
+import { type LoginRefusal, TOKEN_LIFETIME_MS } from "../../storage/ports.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { ApiError, noAuth } from "../api-error.js";
@@ -8,10 +8,8 @@ import { documentedRoute } from "../documented-route.js";
 import { respond } from "../envelope.js";
 import { isActive } from "../objects/users.js";
 import { jsonBody, parseWrite } from "../objects/write-body.js";
-import type { LoginRefusal } from "./login-throttle.js";
 import { DUMMY_HASH, verifyPassword } from "./password.js";
 import { TOKEN_COOKIE } from "./require-auth.js";
-import { TOKEN_LIFETIME_MS } from "./tokens.js";
 
 const Credentials = z.object({
   username: z.string().min(1).max(100),
@@ -38,8 +36,9 @@ const tooMany = (refusal: LoginRefusal) =>
   );
 
 /**
- * `POST /auth`: throttled per user and client address (login-throttle.ts); every failure
- * answers alike and takes as long, however it failed.
+ * `POST /auth`: throttled per user and client address
+ * (src/storage/redis/redis-login-throttle.ts); every failure answers alike and takes as long,
+ * however it failed.
  */
 export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
   documentedRoute(api, route, async (c) => {
@@ -53,8 +52,8 @@ export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
     if (!ticket.allowed) throw tooMany(ticket);
     if (ticket.delayMs > 0) await new Promise((r) => setTimeout(r, ticket.delayMs));
 
-    const id = await deps.redis.get(keys.userByName(username));
-    const user = id === null ? null : await deps.stores.users.get(Number(id));
+    const id = await deps.stores.userNames.find(username);
+    const user = id === null ? null : await deps.stores.users.get(id);
     // An unknown user costs one hash check too, so timing does not tell which users exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !matches || !isActive(user)) {

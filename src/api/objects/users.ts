@@ -1,6 +1,5 @@
 import type { UserDocument } from "../../objects/documents.js";
 import { randomHex } from "../../random-hex.js";
-import { keys } from "../../storage/keys.js";
 import type { ApiDeps } from "../api-deps.js";
 import { syntaxError } from "../api-error.js";
 import { hashPassword } from "../auth/password.js";
@@ -17,8 +16,8 @@ export interface NewUser {
 /** Creates a user; usernames are unique (case-insensitive) across the service. */
 export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDocument> {
   const id = await deps.stores.users.nextId();
-  const claimed = await deps.redis.set(keys.userByName(input.username), String(id), "NX");
-  if (claimed === null) throw syntaxError("username", "is already taken");
+  if (!(await deps.stores.userNames.claim(input.username, id)))
+    throw syntaxError("username", "is already taken");
   const user: UserDocument = {
     id,
     username: input.username,
@@ -89,8 +88,8 @@ export async function ensureAdmin(
   announce: (line: string) => void,
 ): Promise<void> {
   if (env.username && env.password) {
-    const id = await deps.redis.get(keys.userByName(env.username));
-    const existing = id === null ? null : await deps.stores.users.get(Number(id));
+    const id = await deps.stores.userNames.find(env.username);
+    const existing = id === null ? null : await deps.stores.users.get(id);
     if (!existing) {
       await createUser(deps, {
         username: env.username,

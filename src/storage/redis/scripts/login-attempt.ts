@@ -1,5 +1,5 @@
 /**
- * The user's half of reserving a login attempt (src/api/auth/login-throttle.ts): refused, or
+ * The user's half of reserving a login attempt (../redis-login-throttle.ts): refused, or
  * counted as a failure before the password is checked, in one step, so a burst cannot slip
  * past the limits between a check and a count. A success takes its failure back later.
  *

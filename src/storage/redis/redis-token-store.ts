@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
 import { randomHex } from "../../random-hex.js";
-import { keys } from "../../storage/keys.js";
-import type { RedisClient } from "../../storage/redis/connect.js";
-
-/** Tokens expire 2 hours after their last use and 24 hours after they were issued. */
-export const TOKEN_IDLE_MS = 2 * 3_600_000;
-export const TOKEN_LIFETIME_MS = 24 * 3_600_000;
+import { keys } from "../keys.js";
+import { TOKEN_IDLE_MS, TOKEN_LIFETIME_MS, type TokenStore } from "../ports.js";
+import type { RedisClient } from "./connect.js";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -18,7 +15,7 @@ interface Session {
  * API sessions in Redis, stored under the token's hash with the idle timeout as TTL, and
  * listed per user (scored by when they expire at the latest) so they can all be revoked.
  */
-export class TokenStore {
+export class RedisTokenStore implements TokenStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly clock: () => number = Date.now,
@@ -31,7 +28,7 @@ export class TokenStore {
     const session: Session = { user_id: userId, issued_at: now };
     await this.redis.set(keys.token(hash), JSON.stringify(session), "PX", TOKEN_IDLE_MS);
     // A revocation running meanwhile may miss this token: the login route checks the user
-    // again after issuing it (auth-route.ts).
+    // again after issuing it (src/api/auth/auth-route.ts).
     const index = keys.userTokens(userId);
     await this.redis.zremrangebyscore(index, "-inf", now);
     await this.redis.zadd(index, now + TOKEN_LIFETIME_MS, hash);
@@ -39,7 +36,6 @@ export class TokenStore {
     return token;
   }
 
-  /** The user a live token belongs to (and the token's idle timer restarted), or null. */
   async resolve(token: string): Promise<number | null> {
     const key = keys.token(hashOf(token));
     const json = await this.redis.get(key);
@@ -54,7 +50,6 @@ export class TokenStore {
     return session.user_id;
   }
 
-  /** Ends one session (`DELETE /auth`); the user it belonged to, or null if it was not live. */
   async revoke(token: string): Promise<number | null> {
     const hash = hashOf(token);
     const json = await this.redis.get(keys.token(hash));
@@ -65,7 +60,6 @@ export class TokenStore {
     return user_id;
   }
 
-  /** Ends every session of a user (a password change, a disabled user). */
   async revokeAll(userId: number): Promise<void> {
     const index = keys.userTokens(userId);
     const hashes = await this.redis.zrange(index, "0", "-1");

@@ -1,12 +1,13 @@
-import { keys } from "../../storage/keys.js";
-import type { RedisClient } from "../../storage/redis/connect.js";
-import { defineScript, type Script } from "../../storage/redis/define-script.js";
+import { keys } from "../keys.js";
+import type { LoginRefusal, LoginThrottle, LoginTicket } from "../ports.js";
+import type { RedisClient } from "./connect.js";
+import { defineScript, type Script } from "./define-script.js";
 import {
   RELEASE_FAILURE_LUA,
   RESERVE_ADDRESS_LUA,
   RESERVE_LOGIN_LUA,
   SETTLE_LOGIN_LUA,
-} from "../../storage/redis/scripts/login-attempt.js";
+} from "./scripts/login-attempt.js";
 
 const WINDOW_MS = 5 * 60_000;
 
@@ -30,23 +31,6 @@ export const LOGIN_LIMITS = {
 const KNOWN_ADDRESS_MS = 30 * 86_400_000;
 const KNOWN_ADDRESSES = 20;
 
-/** An attempt that may check its password, and what settling it needs. */
-export interface LoginTicket {
-  allowed: true;
-  /** How long to hold the attempt back: failures from this address slow the next ones. */
-  delayMs: number;
-  username: string;
-  address: string;
-  window: number;
-}
-
-/** An attempt refused before its password was looked at. */
-export interface LoginRefusal {
-  allowed: false;
-  /** Seconds until the window ends. */
-  retryAfter: number;
-}
-
 /** 0 for the first 3 failures from an address, then doubling from 250 ms up to 4 s. */
 export function failureDelayMs(failures: number): number {
   return failures < 3 ? 0 : Math.min(4000, 250 * 2 ** (failures - 3));
@@ -62,7 +46,7 @@ function refusal(window: number, now: number): LoginRefusal {
  * checked, atomically, so a burst checks at most the allowed number; a success takes its
  * failure back.
  */
-export class LoginThrottle {
+export class RedisLoginThrottle implements LoginThrottle {
   private readonly reserveUser: Script<[number, number]>;
   private readonly reserveAddress: Script<number>;
   private readonly settleUser: Script<number>;
@@ -87,7 +71,6 @@ export class LoginThrottle {
     ];
   }
 
-  /** Reserves an attempt of `username` from `address`, or refuses it. */
   async reserve(username: string, address: string): Promise<LoginTicket | LoginRefusal> {
     const now = this.clock();
     const window = Math.floor(now / WINDOW_MS);
@@ -113,10 +96,6 @@ export class LoginThrottle {
     return { allowed: true, delayMs: failureDelayMs(failuresHere), username, address, window };
   }
 
-  /**
-   * Settles a checked attempt: a failure stays counted; a success is counted instead, unless
-   * the user has had all the logins it may in this window (then it is refused).
-   */
   async settle(
     ticket: LoginTicket,
     outcome: "ok" | "fail",
