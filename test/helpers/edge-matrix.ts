@@ -138,7 +138,8 @@ interface EdgeFactory {
 async function nodeEdges(base: Record<string, string>): Promise<EdgeFactory> {
   return {
     async start(env) {
-      const edge = await startNodeEdge(base.REDIS_URL ?? "", { ...base, ...env });
+      const merged = { ...base, ...env };
+      const edge = await startNodeEdge(merged.REDIS_URL ?? "", merged);
       let seen = 0;
       return {
         takeErrors() {
