@@ -42,8 +42,9 @@ describeEdges("the edge with its Redis away", (edge) => {
         expect(response.status, path).toBe(status);
         if (type) expect(response.headers.get("content-type"), path).toBe(type);
         else expect(response.headers.get("location"), path).toBe(LANDING);
-        // Its writes included (they are what fails here): bounded, not hung.
-        expect(tookMs, path).toBeLessThan(3_000);
+        // With its writes, which fail once ioredis's reconnect backoff (at most 2 s) is over:
+        // bounded, not hung. The browser's answer alone is timed in storage-failures.test.ts.
+        expect(tookMs, path).toBeLessThan(5_000);
       }
       const errors = away.takeErrors();
       console.log(
