@@ -5,7 +5,7 @@ import { migrate } from "../../src/storage/sql/migrate.js";
 import { pgClient } from "../../src/storage/sql/pg-client.js";
 import type { SqlClient } from "../../src/storage/sql/sql-client.js";
 import { startNodeEdge, TEST_SECRET } from "./node-edge.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.js";
+import { createTestDatabase } from "./test-database.js";
 import { startTestRedis, type TestRedis } from "./test-redis.js";
 import { emptyStore } from "./test-store.js";
 import {
@@ -57,7 +57,6 @@ export function describeEdges(name: string, specs: (edge: EdgeUnderTest) => void
 
 interface Started {
   redis: TestRedis;
-  database: TestDatabase;
   sql: SqlClient;
   events: SqlEventStore;
   edge: RunningEdge;
@@ -102,31 +101,42 @@ function useEdge(runtime: EdgeRuntime): EdgeUnderTest {
   };
 }
 
+/**
+ * Starts the runtime's parts in order; when one fails (a bundle that does not build, a port
+ * taken), those already started are stopped, so that no redis-server outlives the run.
+ */
 async function start(runtime: EdgeRuntime): Promise<Started> {
-  const redis = await startTestRedis();
-  const database = await createTestDatabase();
-  const sql = pgClient(database.url, () => {});
-  await migrate(sql);
-  const events = new SqlEventStore(sql, { logDays: 90, statsDays: 400 }, Date.now, () => {});
-  const env = { ...MATRIX_ENV, REDIS_URL: redis.url, DATABASE_URL: database.url };
-  const parts = runtime === "node" ? await nodeEdges(env) : await workerEdges(env);
-  const edge = await parts.start({});
-  return {
-    redis,
-    database,
-    sql,
-    events,
-    edge,
-    startWith: parts.start,
-    configsChanged: parts.configsChanged,
-    async close() {
-      await edge.close();
-      await parts.close();
-      await sql.close();
-      await database.drop();
-      await redis.stop();
-    },
+  const undo: Array<() => Promise<void>> = [];
+  const close = async () => {
+    while (undo.length) await undo.pop()?.();
   };
+  try {
+    const redis = await startTestRedis();
+    undo.push(() => redis.stop());
+    const database = await createTestDatabase();
+    undo.push(() => database.drop());
+    const sql = pgClient(database.url, () => {});
+    undo.push(() => sql.close());
+    await migrate(sql);
+    const events = new SqlEventStore(sql, { logDays: 90, statsDays: 400 }, Date.now, () => {});
+    const env = { ...MATRIX_ENV, REDIS_URL: redis.url, DATABASE_URL: database.url };
+    const parts = runtime === "node" ? await nodeEdges(env) : await workerEdges(env);
+    undo.push(() => parts.close());
+    const edge = await parts.start({});
+    undo.push(() => edge.close());
+    return {
+      redis,
+      sql,
+      events,
+      edge,
+      startWith: parts.start,
+      configsChanged: parts.configsChanged,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 interface EdgeFactory {
@@ -185,7 +195,10 @@ async function workerEdges(base: Record<string, string>): Promise<EdgeFactory> {
         for (const { name } of (await kv.list()).keys) await kv.delete(name);
       }
     },
-    close: async () => bundle.remove(),
+    async close() {
+      for (const mf of running.splice(0)) await mf.dispose(); // those a failed test left
+      bundle.remove();
+    },
   };
 }
 
