@@ -255,7 +255,10 @@ export class FireQueue implements FireSink {
         msg: spool ? "spool full: not recorded" : "not recorded",
         fires,
         touches,
-        error: String(error ?? "spooling"),
+        // Without an error of its own, the record was meant for the spool from the start.
+        error: String(
+          error ?? "meant for the spool: a write before it failed, or its config was not read",
+        ),
       });
       return;
     }
