@@ -1,4 +1,50 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { pixelDocument } from "./documents.js";
+import { seedPixels } from "./seed-pixel.js";
+import { startTestRedis, type TestRedis } from "./test-redis.js";
+
+/** What a test file's processes leave behind, gone after its tests (useProcessScope). */
+export interface ProcessScope {
+  /** A folder of the file's own, for spools and Redis data. */
+  readonly dir: string;
+  /** The children it started (startServerProcess adds them): killed if still running. */
+  readonly started: ChildProcess[];
+  /** Something else to stop after the tests, in reverse order of registration. */
+  afterwards(stop: () => unknown): void;
+  /** A test Redis holding pixel 37 with min_minutes_per_conv 0, stopped after the tests. */
+  redisWithPixel(): Promise<TestRedis>;
+}
+
+/**
+ * Registers the cleanup of a test file that starts real processes: after its tests, the
+ * children still running are killed, what was given to `afterwards` is stopped, the folder
+ * is removed. `name` prefixes the folder.
+ */
+export function useProcessScope(name: string): ProcessScope {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  const started: ChildProcess[] = [];
+  const stops: Array<() => unknown> = [];
+  afterAll(async () => {
+    for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
+    while (stops.length) await stops.pop()?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    started,
+    afterwards: (stop) => void stops.push(stop),
+    async redisWithPixel() {
+      const redis = await startTestRedis();
+      stops.push(() => redis.stop());
+      await seedPixels(redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
+      return redis;
+    },
+  };
+}
 
 export interface ServerProcess {
   child: ChildProcess;

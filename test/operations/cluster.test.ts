@@ -1,8 +1,5 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type StartedRedis, startRedisServer } from "../../src/node/find-redis.js";
 import { freePort } from "../../src/node/free-port.js";
 import { closeRedis, connectRedis } from "../../src/storage/redis/connect.js";
@@ -10,23 +7,22 @@ import { pixelDocument } from "../helpers/documents.js";
 import { getOnNewConnection } from "../helpers/fresh-connection.js";
 import { processTree, running } from "../helpers/process-tree.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
-import { type ServerProcess, startServerProcess, until } from "../helpers/server-process.js";
+import {
+  type ServerProcess,
+  startServerProcess,
+  until,
+  useProcessScope,
+} from "../helpers/server-process.js";
 import { useTestStore } from "../helpers/test-store.js";
 
 // WEB_CONCURRENCY=2 (SPEC 13): two workers on one port, each with its own spool; a worker
 // killed while Redis is away is restarted and replays what it had spooled; SIGTERM to the
 // primary drains both.
 
-const dir = mkdtempSync(join(tmpdir(), "cluster-"));
-const started: ChildProcess[] = [];
+const { dir, started, afterwards } = useProcessScope("cluster");
 let redis: StartedRedis | null = null;
+afterwards(() => redis?.process.kill());
 const store = useTestStore();
-
-afterAll(async () => {
-  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
-  redis?.process.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** A redis-server on a fixed port with its data on disk, so it can be stopped and started again. */
 async function startRedis(port: number): Promise<StartedRedis> {

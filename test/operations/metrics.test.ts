@@ -1,36 +1,15 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
-import { pixelDocument } from "../helpers/documents.js";
 import { getOnNewConnection } from "../helpers/fresh-connection.js";
 import { metricSum } from "../helpers/prometheus-text.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
-import { startServerProcess, until } from "../helpers/server-process.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { startServerProcess, until, useProcessScope } from "../helpers/server-process.js";
 import { useTestStore } from "../helpers/test-store.js";
 
 // The real server's /metrics (SPEC 13) and access log (SPEC 8), alone and as two workers.
 
-const dir = mkdtempSync(join(tmpdir(), "metrics-"));
-const started: ChildProcess[] = [];
-const redises: TestRedis[] = [];
+const { dir, started, redisWithPixel } = useProcessScope("metrics");
 const store = useTestStore();
-
-afterAll(async () => {
-  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
-  for (const redis of redises) await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function redisWithPixel(): Promise<TestRedis> {
-  const redis = await startTestRedis();
-  redises.push(redis);
-  await seedPixels(redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
-  return redis;
-}
 
 async function scrape(port: number): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`);

@@ -1,32 +1,23 @@
-import type { ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
 import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { processTree, running } from "../helpers/process-tree.js";
-import { startServerProcess, until } from "../helpers/server-process.js";
+import { startServerProcess, until, useProcessScope } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
 
 // How an operator runs the service (SPEC 13): `npm start` stopped by a signal, the built
 // JavaScript under plain node.
 
-const dir = mkdtempSync(join(tmpdir(), "processes-"));
-const started: ChildProcess[] = [];
+const { dir, started, afterwards } = useProcessScope("processes");
 let redis: TestRedis;
+afterwards(() => redis?.stop());
 const store = useTestStore();
-
-afterAll(async () => {
-  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
-  await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 /** Whether something accepts connections on 127.0.0.1:port (the probe's socket is closed). */
 const accepts = (port: number) =>

@@ -1,30 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startRedisServer } from "../../src/node/find-redis.js";
 import { freePort } from "../../src/node/free-port.js";
 import { keys } from "../../src/storage/keys.js";
 import { closeRedis, connectRedis } from "../../src/storage/redis/connect.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
-import { startServerProcess, until } from "../helpers/server-process.js";
+import { startServerProcess, until, useProcessScope } from "../helpers/server-process.js";
 import { useTestStore } from "../helpers/test-store.js";
 
 // SPEC 13 and 14, with the real server process: started while its Redis is away, it listens,
 // answers and spools, and catches up when Redis comes; a Redis that refuses its password never
 // gets that password printed.
 
-const started: ChildProcess[] = [];
-const redisServers: ChildProcess[] = [];
+const scope = useProcessScope("redis-away");
+const { dir, started } = scope;
 const store = useTestStore();
-const dir = mkdtempSync(join(tmpdir(), "redis-away-"));
-
-afterAll(async () => {
-  for (const child of [...started, ...redisServers])
-    if (child.exitCode === null) child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const serverEnv = (redisUrl: string, port: number, name: string) => ({
   PORT: String(port),
@@ -63,7 +54,7 @@ describe("a server started while Redis is away", () => {
     expect((await login.json()).response.error_id).toBe("SYSTEM");
 
     const redis = await startRedisServer(redisPort, null);
-    redisServers.push(redis.process);
+    started.push(redis.process);
     const client = connectRedis({ url: redis.url });
     try {
       await seedPixels(client);
@@ -101,7 +92,7 @@ describe("a server whose Redis refuses its password", () => {
       ],
       { stdio: "ignore" },
     );
-    redisServers.push(redis);
+    started.push(redis);
     const right = connectRedis({ url: `redis://:the-right-one@127.0.0.1:${redisPort}` });
     await until(
       () =>

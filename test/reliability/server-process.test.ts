@@ -1,37 +1,20 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
 import { pixelDocument } from "../helpers/documents.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
-import { startServerProcess, until } from "../helpers/server-process.js";
-import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
+import { startServerProcess, until, useProcessScope } from "../helpers/server-process.js";
+import { startTestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
 
 // The real server process, as `npm start` runs it: stopped with SIGTERM under load, and killed
 // with SIGKILL while its Redis is away.
 
 const FIRES = 200;
-const dir = mkdtempSync(join(tmpdir(), "sigkill-"));
-const started: ChildProcess[] = [];
-const redises: TestRedis[] = [];
+const scope = useProcessScope("sigkill");
+const { dir, started, redisWithPixel } = scope;
 // The servers write one event store, as every server of a deployment would.
 const store = useTestStore();
-
-afterAll(async () => {
-  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
-  for (const redis of redises) await redis.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function redisWithPixel(): Promise<TestRedis> {
-  const redis = await startTestRedis();
-  redises.push(redis);
-  await seedPixels(redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
-  return redis;
-}
 
 const startServer = (redisUrl: string, port: number) =>
   startServerProcess(
@@ -125,7 +108,7 @@ describe("a server whose pixel holds a raw Unicode piggyback URL (stored before 
   it("redirects to the percent-encoded URL, cached or not, and stays up", async () => {
     const port = await freePort();
     const redis = await startTestRedis();
-    redises.push(redis);
+    scope.afterwards(() => redis.stop());
     await seedPixels(redis.client, [
       pixelDocument({
         piggyback_pixels: [{ pixel_type: "img", url: "https://t.example/p?q=привет" }],

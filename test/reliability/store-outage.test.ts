@@ -1,6 +1,3 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +6,12 @@ import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js
 import { touchOf } from "../helpers/documents.js";
 import { type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres.js";
 import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
-import { type ServerProcess, startServerProcess, until } from "../helpers/server-process.js";
+import {
+  type ServerProcess,
+  startServerProcess,
+  until,
+  useProcessScope,
+} from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 // The real server with its own PostgreSQL, which the test stops before the server starts and
@@ -18,13 +20,12 @@ import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 const USERS = Array.from({ length: 50 }, (_, i) => String(7100 + i));
 const LOAD_FIRES = 1500;
-const started: ChildProcess[] = [];
+const { dir, started, afterwards } = useProcessScope("store-outage");
 let postgres: PrivatePostgres;
 let redis: TestRedis;
 let server: ServerProcess;
 let base = "";
 let databaseUrl = "";
-const dir = mkdtempSync(join(tmpdir(), "store-outage-"));
 
 async function count(query: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -58,12 +59,11 @@ beforeAll(async () => {
     USERS.map((user) => touchOf("click", user, Date.now() - 60_000)),
   );
 }, 60_000);
+afterwards(() => postgres?.destroy());
+afterwards(() => redis?.stop());
+// Run before the scope's: a server still running is stopped by SIGTERM, as an operator would.
 afterAll(async () => {
   await server?.stop();
-  for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
-  await redis?.stop();
-  await postgres?.destroy();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("PostgreSQL away", () => {
