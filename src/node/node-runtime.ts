@@ -10,7 +10,7 @@ import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
-import { CachedAdvertiserSettings } from "../storage/cached-advertiser-settings.js";
+import { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
@@ -85,6 +85,7 @@ export interface NodeRuntime {
   /** The event store: what the edge writes and the API reads. */
   fireLog: EventStore;
   pixelCache: CachedPixelConfigs;
+  advertiserCache: AdvertiserSettingsCache;
   tasks: BackgroundTasks;
   fires: FireQueue;
   /** Runs queued reports (REPORT_RUNNERS at once). */
@@ -120,16 +121,16 @@ export async function createNodeRuntime(
     ttlMs: config.pixelCacheTtlMs,
     maxEntries: config.pixelCacheMaxEntries,
   });
-  const advertisers = new CachedAdvertiserSettings(new RedisAdvertiserSettings(redis), {
-    ttlMs: config.pixelCacheTtlMs,
-    maxEntries: config.pixelCacheMaxEntries,
-  });
+  const advertiserCache = new AdvertiserSettingsCache(
+    config.pixelCacheTtlMs,
+    config.pixelCacheMaxEntries,
+  );
   const subscriber = duplicateRedis(redis);
   subscriber.on("error", () => {}); // reconnects by itself; the cache TTL bounds staleness meanwhile
   subscriber.on("message", (_channel: string, message: string) => {
     pixelCache.invalidate(message === "*" ? "*" : Number(message));
     // An advertiser's change is announced as its pixels' (or all): changes are rare.
-    advertisers.invalidate();
+    advertiserCache.invalidate();
   });
   // Subscribed whenever the connection is (re)made: at start Redis may not be there yet.
   const subscribe = () => void subscriber.subscribe(PIXEL_CHANGES_CHANNEL).catch(() => {});
@@ -140,7 +141,7 @@ export async function createNodeRuntime(
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
-    advertisers,
+    advertisers: advertiserCache.over(new RedisAdvertiserSettings(redis)),
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
@@ -184,7 +185,7 @@ export async function createNodeRuntime(
     // here sees the change; other processes hear of it over pub/sub.
     syncPixels: async (change) => {
       for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
-      advertisers.invalidate();
+      advertiserCache.invalidate();
       await toEdges(change);
     },
     conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },
@@ -238,6 +239,7 @@ export async function createNodeRuntime(
     storage,
     fireLog,
     pixelCache,
+    advertiserCache,
     tasks,
     fires,
     reportRunner,

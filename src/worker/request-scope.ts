@@ -2,6 +2,7 @@ import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import { QueueSpool } from "../spool/queue-spool.js";
+import type { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
 import type { IsolatePixelCache } from "../storage/isolate-pixel-cache.js";
 import { KvPixelConfigs } from "../storage/kv-pixel-configs.js";
 import type { EdgeStorage, FireSink, Logger, PixelConfigSource } from "../storage/ports.js";
@@ -27,6 +28,8 @@ export interface IsolateParts {
   config: Config;
   log: Logger;
   pixelCache: IsolatePixelCache;
+  /** Advertisers' click settings the isolate remembers (PIXEL_CACHE_TTL_MS, as its configs). */
+  advertiserCache: AdvertiserSettingsCache;
   /** The batches to the RedisWriter Durable Objects, when the WRITERS binding is there. */
   writerBatches: WriterBatches | null;
 }
@@ -71,10 +74,11 @@ export class RequestScope {
       impressionIds: {
         claim: (...args) => new RedisImpressionIds(this.redis).claim(...args),
       },
-      // A click asks before it redirects: on this request's connection too.
-      advertisers: {
+      // A click asks before it redirects, on this request's connection too, unless the isolate
+      // read it lately: with the writers, a click then opens no connection at all.
+      advertisers: isolate.advertiserCache.over({
         appendsClickId: (id) => new RedisAdvertiserSettings(this.redis).appendsClickId(id),
-      },
+      }),
       get touches() {
         return redisStores().touches;
       },

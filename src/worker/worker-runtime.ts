@@ -5,6 +5,7 @@ import { StoreWriteFailed } from "../conversions/record-fires.js";
 import { honoHeader, jsonLogger } from "../deps.js";
 import type { SpoolRecord } from "../spool/spool.js";
 import { writeSpooled } from "../spool/write-spooled.js";
+import { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
 import { IsolatePixelCache } from "../storage/isolate-pixel-cache.js";
 import type { Logger } from "../storage/ports.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
@@ -39,7 +40,8 @@ const scopeOf = (c: Context): RequestScope => (c.env as ScopedEnv).scope;
 /**
  * The Workers edge, built once per isolate from the first request's `env` (a Worker sees its
  * bindings only then): the configuration, the app, the pixel configs the isolate remembers
- * (PIXEL_CACHE_TTL_MS, default 30 s; KV itself takes up to a minute to reach every location),
+ * (PIXEL_CACHE_TTL_MS, default 30 s; KV itself takes up to a minute to reach every location)
+ * and its advertisers' append_click_id for as long,
  * the batches to the writers (WRITER_BATCH_MS) and the signing secret once read. Everything
  * that needs a connection lives in the request's RequestScope.
  */
@@ -49,6 +51,10 @@ export function createWorkerRuntime(env: WorkerEnv, log: Logger = jsonLogger): W
     config,
     log,
     pixelCache: new IsolatePixelCache(config.pixelCacheTtlMs, config.pixelCacheMaxEntries),
+    advertiserCache: new AdvertiserSettingsCache(
+      config.pixelCacheTtlMs,
+      config.pixelCacheMaxEntries,
+    ),
     writerBatches: env.WRITERS
       ? new WriterBatches(config.writerBatchMs, writeToShard(env.WRITERS, env.SPOOL, log))
       : null,

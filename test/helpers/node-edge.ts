@@ -8,7 +8,6 @@ import { guardedCreateServer } from "../../src/node/guarded-server.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
 import { type OpenedStore, openStore } from "../../src/node/open-store.js";
 import type { Spool } from "../../src/spool/spool.js";
-import { CachedAdvertiserSettings } from "../../src/storage/cached-advertiser-settings.js";
 import type { Logger } from "../../src/storage/ports.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
 import { createTestDatabase } from "./test-database.js";
@@ -142,6 +141,5 @@ export async function serveOnLoopback(
  * later: a test that rewrites an advertiser and clicks at once must not race that notice.
  */
 export function forgetAdvertisers(edge: NodeRuntime): void {
-  const advertisers = edge.storage.advertisers;
-  if (advertisers instanceof CachedAdvertiserSettings) advertisers.invalidate();
+  edge.advertiserCache.invalidate();
 }

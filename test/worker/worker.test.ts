@@ -13,6 +13,7 @@ import {
 } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
+import { commandCalls, resetCommandStats } from "../helpers/command-stats.js";
 import { advertiserDocument } from "../helpers/documents.js";
 import { expectValidHeaders, HOSTILE_URLS } from "../helpers/hostile-urls.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
@@ -305,6 +306,38 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
       }
     }
   }, 60_000);
+});
+
+describe("an isolate with PIXEL_CACHE_TTL_MS", () => {
+  it("reads an advertiser's append_click_id once for its clicks, and sends each its click id", async () => {
+    await seedPixels(redis.client, undefined, advertiserDocument({ append_click_id: true }));
+    const cached = worker(
+      { bindings: { ...bindings(), PIXEL_CACHE_TTL_MS: "60000" } },
+      SETTLING_ENTRY,
+    );
+    try {
+      await resetCommandStats(redis.client);
+      const landings: string[] = [];
+      for (const user of ["5301", "5302", "5303"]) {
+        const click = await cached.dispatchFetch(
+          await signUrl(
+            SECRET,
+            `https://px.example/click?adv=2&li=382&redir=${encodeURIComponent("https://shop.example/")}`,
+          ),
+          { headers: { Cookie: `uuid2=${user}` }, redirect: "manual" },
+        );
+        await click.arrayBuffer();
+        landings.push(click.headers.get("location") ?? "");
+      }
+      const calls = await commandCalls(redis.client);
+      console.log(`3 clicks, one isolate: ${calls.get ?? 0} advertiser reads (GET) in Redis`);
+      expect(calls.get).toBe(1);
+      for (const landing of landings)
+        expect(landing).toMatch(/^https:\/\/shop\.example\/\?pxclid=/);
+    } finally {
+      await cached.dispose();
+    }
+  });
 });
 
 describe("with RedisWriter Durable Objects holding the Redis connections", () => {

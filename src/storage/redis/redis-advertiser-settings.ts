@@ -4,8 +4,8 @@ import type { AdvertiserSettings } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 
 /**
- * An advertiser's settings for its clicks, read from its document at each click: clicks are
- * far rarer than fires, and a read per click means a change applies to the next click.
+ * An advertiser's settings for its clicks, read from its document; both runtimes keep what it
+ * read for a while in an AdvertiserSettingsCache.
  */
 export class RedisAdvertiserSettings implements AdvertiserSettings {
   constructor(private readonly redis: RedisClient) {}
