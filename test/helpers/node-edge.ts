@@ -16,10 +16,15 @@ import { emptyStore } from "./test-store.js";
 
 export const TEST_SECRET = "test-signing-secret";
 
-/** Log lines a test can inspect instead of printing them. */
-export function captureLog(): Logger & { lines: Record<string, unknown>[] } {
+/** Log lines a test can inspect instead of printing them, and when each was written. */
+export function captureLog(): Logger & { lines: Record<string, unknown>[]; times: number[] } {
   const lines: Record<string, unknown>[] = [];
-  return Object.assign((entry: Record<string, unknown>) => void lines.push(entry), { lines });
+  const times: number[] = [];
+  const log = (entry: Record<string, unknown>) => {
+    lines.push(entry);
+    times.push(Date.now());
+  };
+  return Object.assign(log, { lines, times });
 }
 
 /**

@@ -51,6 +51,17 @@ async function seed(redis: RedisClient) {
   ]);
 }
 
+/** How many lines of one message were written, and from the first to the last how long. */
+interface LineCount {
+  lines: number;
+  spanMs: number;
+}
+
+function lineCount(log: ReturnType<typeof captureLog>, msg: string): LineCount {
+  const at = log.times.filter((_, i) => log.lines[i]?.msg === msg);
+  return { lines: at.length, spanMs: at.length ? (at.at(-1) ?? 0) - (at[0] ?? 0) : 0 };
+}
+
 interface Run {
   fires: Array<{ id: string; pixel: number; reason: string }>;
   conversions: string[];
@@ -58,7 +69,7 @@ interface Run {
   frozenEvents: number;
   spooled: number;
   /** Log lines about the outage: "spooled" and "write failed, spooling". */
-  outageLines: { spooled: number; failed: number };
+  outageLines: { spooled: LineCount; failed: LineCount };
   /** From the thaw to an empty spool. */
   replayMs: number;
 }
@@ -157,8 +168,8 @@ async function play(outage: Outage): Promise<Run> {
       .filter((l) => l.msg === "spooled")
       .reduce((n, l) => n + Number(l.fires), 0);
     const outageLines = {
-      spooled: log.lines.filter((l) => l.msg === "spooled").length,
-      failed: edge.log.lines.filter((l) => l.msg === "write failed, spooling").length,
+      spooled: lineCount(log, "spooled"),
+      failed: lineCount(edge.log, "write failed, spooling"),
     };
     return {
       fires,
@@ -210,10 +221,16 @@ describe.each([
   });
 
   it("logs the outage once a second at most, with counts, not a line per batch", () => {
-    // 10 s of outage, hundreds of batches: about one line of each kind a second.
-    expect(run().outageLines.spooled).toBeLessThanOrEqual(FREEZE_MS / 1000 + 3);
-    expect(run().outageLines.failed).toBeLessThanOrEqual(FREEZE_MS / 1000 + 3);
-    expect(run().outageLines.failed).toBeGreaterThan(0);
+    // Hundreds of batches over the outage and its replay: one line of each kind a second at
+    // most, however long a busy machine makes them last (a timer may fire a millisecond early).
+    const { spooled, failed } = run().outageLines;
+    console.log(
+      `redis ${outage}: ${spooled.lines} "spooled" lines over ${spooled.spanMs} ms, ${failed.lines} "write failed" lines over ${failed.spanMs} ms`,
+    );
+    for (const { lines, spanMs } of [spooled, failed])
+      expect(lines).toBeLessThanOrEqual(Math.floor((spanMs + 50) / 1000) + 1);
+    expect(failed.lines).toBeGreaterThan(0);
+    expect(spooled.lines).toBeGreaterThan(0);
   });
 
   it("logs every accepted fire exactly once", () => {
