@@ -6,12 +6,9 @@
  * private Redis and PostgreSQL, bounded in time. Results: bench/results/conversion-events.json.
  */
 import { loadavg } from "node:os";
-import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { encodeClickId } from "../src/signing/click-id.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
-import { pgClient } from "../src/storage/sql/pg-client.js";
-import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { startBenchStores } from "./bench-stores.js";
 import { loadGenerator, runLoad } from "./load.js";
 import { cpuPinning, startServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
@@ -24,12 +21,10 @@ const SECRET = "bench-signing-secret";
 const ADMIN = { username: "bench", password: "bench password, long enough" };
 const pinning = cpuPinning();
 
-const redisServer = await startRedisServer(await freePort(), null);
+const stores = await startBenchStores();
+const { redisServer, redis, postgres, sql } = stores;
 pinning.toLoadCpu(redisServer.process.pid);
-const redis = connectRedis({ url: redisServer.url });
-const postgres = await startPrivatePostgres();
 pinning.toLoadCpu(postgres.postmasterPid());
-const sql = pgClient(postgres.url, () => {});
 try {
   const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 10 };
   const data = await seedBenchData(redis, sizes);
@@ -161,8 +156,5 @@ try {
     await stopProcess(edge);
   }
 } finally {
-  await closeRedis(redis);
-  await stopProcess(redisServer.process);
-  await sql.close();
-  await postgres.destroy();
+  await stores.stop();
 }

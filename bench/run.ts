@@ -1,10 +1,7 @@
-import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { signUrl } from "../src/signing/url-signature.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
-import { pgClient } from "../src/storage/sql/pg-client.js";
 import type { SqlClient } from "../src/storage/sql/sql-client.js";
-import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { startBenchStores } from "./bench-stores.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
 import { bytesPerTouch } from "./memory.js";
 import { measureObservabilityCost } from "./observability-cost.js";
@@ -46,13 +43,11 @@ interface Measured extends LoadResult {
   storeCpuMicros: number;
 }
 
-const redisServer = await startRedisServer(await freePort(), null);
+const stores = await startBenchStores();
+const { redisServer, redis, postgres, sql } = stores;
+// Redis and the event store on the load generator's CPU.
 pinning.toLoadCpu(redisServer.process.pid);
-const redis = connectRedis({ url: redisServer.url });
-// The event store: a private PostgreSQL on the load generator's CPU, like Redis.
-const postgres = await startPrivatePostgres();
 pinning.toLoadCpu(postgres.postmasterPid());
-const sql = pgClient(postgres.url, () => {});
 try {
   const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, users: 10_000, touchesPerUser: 10 };
   console.log(
@@ -264,8 +259,5 @@ Medians of ${ROUNDS} rounds:
     await stopProcess(bare);
   }
 } finally {
-  await closeRedis(redis);
-  await stopProcess(redisServer.process);
-  await sql.close();
-  await postgres.destroy();
+  await stores.stop();
 }

@@ -1,9 +1,6 @@
-import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { migrate } from "../src/storage/sql/migrate.js";
-import { pgClient } from "../src/storage/sql/pg-client.js";
-import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { startBenchStores } from "./bench-stores.js";
 import { loadGenerator, runLoad } from "./load.js";
 import { cpuPinning, cpuSeconds, startEdgeServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
@@ -16,11 +13,9 @@ const pinning = cpuPinning();
 const serverPin = pinning.server;
 const loadPin = pinning.load;
 
-const redisServer = await startRedisServer(await freePort(), null);
+const stores = await startBenchStores();
+const { redisServer, redis, postgres, sql } = stores;
 pinning.toLoadCpu(redisServer.process.pid);
-const redis = connectRedis({ url: redisServer.url });
-const postgres = await startPrivatePostgres();
-const sql = pgClient(postgres.url, () => {});
 await migrate(sql);
 const sizes = { advertisers: 10, pixelsPerAdvertiser: 10, touchesPerUser: TOUCHES_PER_USER };
 const steps: Array<Record<string, number>> = [];
@@ -116,8 +111,5 @@ try {
   }
   console.log(`Written to ${writeResults("scale", { seconds: SECONDS, steps })}`);
 } finally {
-  await closeRedis(redis);
-  await stopProcess(redisServer.process);
-  await sql.close();
-  await postgres.destroy();
+  await stores.stop();
 }

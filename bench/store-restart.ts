@@ -3,11 +3,8 @@
 // load. The real server, a private Redis and a private PostgreSQL; wrk (or autocannon) sends
 // `/px` for BENCH_SECONDS (default 12), flat out or at BENCH_RATE requests a second; the store
 // is down from 1/3 to 1/2 of the run. Figures go to bench/results/store-restart-<rate>.json.
-import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
-import { pgClient } from "../src/storage/sql/pg-client.js";
-import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { startBenchStores } from "./bench-stores.js";
 import { loadGenerator, runLoad } from "./load.js";
 import { startEdgeServer, stopProcess } from "./processes.js";
 import { writeResults } from "./results.js";
@@ -17,10 +14,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 12);
 /** Requests per second (autocannon); unset: flat out (wrk), the edge's whole capacity. */
 const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 
-const redisServer = await startRedisServer(await freePort(), null);
-const redis = connectRedis({ url: redisServer.url });
-const postgres = await startPrivatePostgres();
-const sql = pgClient(postgres.url, () => {});
+const stores = await startBenchStores();
+const { redisServer, redis, postgres, sql } = stores;
 const port = await freePort();
 try {
   const data = await seedBenchData(redis, {
@@ -85,8 +80,5 @@ try {
     await stopProcess(edge);
   }
 } finally {
-  await closeRedis(redis);
-  await stopProcess(redisServer.process);
-  await sql.close();
-  await postgres.destroy();
+  await stores.stop();
 }

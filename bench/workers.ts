@@ -9,16 +9,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { NO_CACHE_HEADERS, TRANSPARENT_GIF } from "../src/edge/responses.js";
-import { startRedisServer } from "../src/node/find-redis.js";
 import { freePort } from "../src/node/free-port.js";
 import { kvPixelKey } from "../src/storage/kv-pixel-configs.js";
-import { closeRedis, connectRedis } from "../src/storage/redis/connect.js";
 import { RedisPixelConfigs } from "../src/storage/redis/redis-pixel-configs.js";
 import { migrate } from "../src/storage/sql/migrate.js";
-import { pgClient } from "../src/storage/sql/pg-client.js";
-import { startPrivatePostgres } from "../test/helpers/private-postgres.js";
+import { startBenchStores } from "./bench-stores.js";
 import { type LoadResult, loadGenerator, runLoad } from "./load.js";
-import { childrenCpuSeconds, cpuSeconds, stopProcess } from "./processes.js";
+import { childrenCpuSeconds, cpuSeconds } from "./processes.js";
 import { median, writeResults } from "./results.js";
 import { firesLogged, seedBenchData } from "./seed.js";
 
@@ -41,10 +38,8 @@ interface Measured extends LoadResult {
 }
 
 const outdir = mkdtempSync(join(tmpdir(), "px-worker-bench-"));
-const redisServer = await startRedisServer(await freePort(), null);
-const redis = connectRedis({ url: redisServer.url });
-const postgres = await startPrivatePostgres();
-const sql = pgClient(postgres.url, () => {});
+const stores = await startBenchStores();
+const { redisServer, redis, postgres, sql } = stores;
 await migrate(sql);
 const started: Miniflare[] = [];
 try {
@@ -209,9 +204,6 @@ Medians of ${ROUNDS} rounds:
   console.log(`\nWritten to ${file}`);
 } finally {
   for (const mf of started) await mf.dispose();
-  await closeRedis(redis);
-  await stopProcess(redisServer.process);
-  await sql.close();
-  await postgres.destroy();
+  await stores.stop();
   rmSync(outdir, { recursive: true, force: true });
 }
