@@ -77,6 +77,16 @@ async function openPage(
   return { page, px, errors };
 }
 
+/** A TCF v2 CMP that answers "no consent for purpose 1" a moment after it is asked. */
+const DENYING_CMP = `window.__tcfapi = function (command, version, callback) {
+  if (command !== "addEventListener") return;
+  setTimeout(function () {
+    callback({ eventStatus: "tcloaded", gdprApplies: true, listenerId: 1,
+               purpose: { consents: { 1: false } } }, true);
+    window.cmpAnswered = true;
+  }, 20);
+};`;
+
 async function firesOf(pixelId: number) {
   await edge.drain();
   return edge.fireLog.fires(pixelId);
@@ -155,14 +165,7 @@ describe("the /tag.js loader in Chromium", () => {
 
   it("with a TCF v2 CMP that denies purpose 1, fires nothing", async () => {
     const { page, px } = await openPage(
-      `window.__tcfapi = function (command, version, callback) {
-         if (command !== "addEventListener") return;
-         setTimeout(function () {
-           callback({ eventStatus: "tcloaded", gdprApplies: true, listenerId: 1,
-                      purpose: { consents: { 1: false } } }, true);
-           window.cmpAnswered = true;
-         }, 50);
-       };
+      `${DENYING_CMP}
        window.pxq = [["conv", 37, { order_id: "denied" }]];`,
     );
     await page.waitForFunction(() => (window as { cmpAnswered?: boolean }).cmpAnswered === true);
@@ -256,14 +259,7 @@ describe("the /tag.js loader in Chromium", () => {
 
     it("is neither kept nor sent without TCF consent", async () => {
       const { page } = await openPage(
-        `window.__tcfapi = function (command, version, callback) {
-           if (command !== "addEventListener") return;
-           setTimeout(function () {
-             callback({ eventStatus: "tcloaded", gdprApplies: true, listenerId: 1,
-                        purpose: { consents: { 1: false } } }, true);
-             window.cmpAnswered = true;
-           }, 20);
-         };
+        `${DENYING_CMP}
          window.pxq = [["conv", 37]];`,
         { query: `?pxclid=${CLICK_ID}` },
       );
