@@ -1,13 +1,10 @@
 import type { Miniflare } from "miniflare";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from "vitest";
-import { SqlEventStore } from "../../src/storage/sql/event-store.js";
-import { migrate } from "../../src/storage/sql/migrate.js";
-import { pgClient } from "../../src/storage/sql/pg-client.js";
+import type { SqlEventStore } from "../../src/storage/sql/event-store.js";
 import type { SqlClient } from "../../src/storage/sql/sql-client.js";
 import { startNodeEdge, TEST_SECRET } from "./node-edge.js";
-import { createTestDatabase } from "./test-database.js";
 import { startTestRedis, type TestRedis } from "./test-redis.js";
-import { emptyStore } from "./test-store.js";
+import { emptyStore, openTestStore } from "./test-store.js";
 import {
   buildWorkerBundle,
   bundledWorker,
@@ -113,13 +110,10 @@ async function start(runtime: EdgeRuntime): Promise<Started> {
   try {
     const redis = await startTestRedis();
     undo.push(() => redis.stop());
-    const database = await createTestDatabase();
-    undo.push(() => database.drop());
-    const sql = pgClient(database.url, () => {});
-    undo.push(() => sql.close());
-    await migrate(sql);
-    const events = new SqlEventStore(sql, { logDays: 90, statsDays: 400 }, Date.now, () => {});
-    const env = { ...MATRIX_ENV, REDIS_URL: redis.url, DATABASE_URL: database.url };
+    const store = await openTestStore();
+    undo.push(() => store.close());
+    const { sql, events } = store;
+    const env = { ...MATRIX_ENV, REDIS_URL: redis.url, DATABASE_URL: store.url };
     const parts = runtime === "node" ? await nodeEdges(env) : await workerEdges(env);
     undo.push(() => parts.close());
     const edge = await parts.start({});
