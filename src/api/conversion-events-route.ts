@@ -5,7 +5,7 @@ import { conversionTime } from "../conversions/event-time.js";
 import { newFireId } from "../conversions/fire-id.js";
 import type { AcceptedFire } from "../conversions/log-rows.js";
 import { keptOther } from "../edge/pixel-query.js";
-import { isUserId, NO_COOKIE } from "../edge/user-identity.js";
+import { NO_COOKIE } from "../edge/user-identity.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import { pixelRefKey } from "../pixels/pixel-document.js";
 import { type ClickIdContents, decodeClickId } from "../signing/click-id.js";
@@ -15,6 +15,7 @@ import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
 import { readEventBatch } from "./event-batch.js";
 import type { Rejection } from "./event-ownership.js";
+import { moneyField, objectIdField, userIdField } from "./field-schemas.js";
 import { actingMember } from "./tenancy.js";
 
 /** The most distinct pixels one request may name: each may cost a read (SPEC 14). */
@@ -22,18 +23,18 @@ export const MAX_PIXELS = 100;
 
 const ConversionEvent = z
   .object({
-    pixel_id: z.number().int().positive().optional(),
+    pixel_id: objectIdField().optional(),
     pixel_code: z.string().min(1).max(100).optional(),
-    member_id: z.number().int().positive().optional(),
+    member_id: objectIdField().optional(),
     event_id: z.string().refine(isEventId, "must be 1-64 of A-Z a-z 0-9 . _ : -").optional(),
     ts: z.union([z.string().max(40), z.number()]).optional(),
     click_id: z.string().optional(),
-    user_id: z.string().refine(isUserId, "must be a uuid2 user id").optional(),
+    user_id: userIdField().optional(),
     order_id: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,36}$/, "must be 1-36 of A-Z a-z 0-9 _ -")
       .optional(),
-    value: z.number().nonnegative().max(1e15).optional(),
+    value: moneyField().optional(),
     other: z.string().max(1000).optional(),
   })
   .strict();

@@ -14,12 +14,14 @@ export interface Rejection {
 }
 
 /**
- * Keeps the events whose advertiser is the member's (any advertiser for null: an admin) and
- * whose line item is that advertiser's, in two batched reads however large the batch: the
- * distinct advertisers, then the distinct line items of the events still standing.
+ * Keeps the events whose advertiser is the member's (any advertiser for null: an admin), whose
+ * line item is that advertiser's, and whose campaign (when named) is that line item's, in three
+ * batched reads however large the batch: the distinct advertisers, then the line items and the
+ * campaigns of the events still standing. Creatives are not objects of this API: a creative id
+ * is only a label within the advertiser's own rows, bounded like every id.
  */
 export async function checkOwnership(
-  stores: Pick<ApiStores, "advertisers" | "lineItems">,
+  stores: Pick<ApiStores, "advertisers" | "lineItems" | "campaigns">,
   member: number | null,
   events: ReadonlyArray<{ index: number; touch: Touch }>,
 ): Promise<{ accepted: Touch[]; rejected: Rejection[] }> {
@@ -43,17 +45,28 @@ export async function checkOwnership(
   });
 
   const lineItemIds = [...new Set(owned.map((e) => e.touch.line_item_id))];
-  const advertiserOf = new Map(
-    (await stores.lineItems.getMany(lineItemIds)).map((li) => [li.id, li.advertiser_id] as const),
-  );
+  const campaignIds = [
+    ...new Set(owned.flatMap((e) => (e.touch.campaign_id === null ? [] : [e.touch.campaign_id]))),
+  ];
+  const [lineItems, campaigns] = await Promise.all([
+    stores.lineItems.getMany(lineItemIds),
+    stores.campaigns.getMany(campaignIds),
+  ]);
+  const advertiserOf = new Map(lineItems.map((li) => [li.id, li.advertiser_id] as const));
+  const lineItemOf = new Map(campaigns.map((cp) => [cp.id, cp.line_item_id] as const));
   const accepted: Touch[] = [];
   for (const { index, touch } of owned) {
-    if (advertiserOf.get(touch.line_item_id) === touch.advertiser_id) accepted.push(touch);
-    else
+    if (advertiserOf.get(touch.line_item_id) !== touch.advertiser_id)
       rejected.push({
         index,
         error: `line_item_id: not a line item of advertiser ${touch.advertiser_id}`,
       });
+    else if (touch.campaign_id !== null && lineItemOf.get(touch.campaign_id) !== touch.line_item_id)
+      rejected.push({
+        index,
+        error: `campaign_id: not a campaign of line item ${touch.line_item_id}`,
+      });
+    else accepted.push(touch);
   }
   return { accepted, rejected };
 }

@@ -2,13 +2,13 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS } from "../attribution/limits.js";
 import type { Touch } from "../attribution/types.js";
 import { parseEventTime } from "../conversions/event-time.js";
-import { USER_ID } from "../edge/user-identity.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { documentedRoute } from "./documented-route.js";
 import { respond } from "./envelope.js";
 import { MAX_EVENTS, readEventBatch } from "./event-batch.js";
 import { checkOwnership, type Rejection } from "./event-ownership.js";
+import { objectIdField, userIdField } from "./field-schemas.js";
 import { actingMember } from "./tenancy.js";
 
 const MAX_AGE_MS = 90 * DAY_MS;
@@ -16,11 +16,11 @@ const MAX_AHEAD_MS = 5 * 60_000;
 
 const Event = z.object({
   type: z.enum(["imp", "click"]),
-  user_id: z.string().regex(USER_ID, "must be a uuid2 user id"),
-  advertiser_id: z.number().int().positive(),
-  line_item_id: z.number().int().positive(),
-  campaign_id: z.number().int().positive().nullable().default(null),
-  creative_id: z.number().int().positive().nullable().default(null),
+  user_id: userIdField(),
+  advertiser_id: objectIdField(),
+  line_item_id: objectIdField(),
+  campaign_id: objectIdField().nullable().default(null),
+  creative_id: objectIdField().nullable().default(null),
   ts: z.union([z.string().max(40), z.number()]),
 });
 

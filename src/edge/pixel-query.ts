@@ -1,8 +1,9 @@
 import { isEventId } from "../conversions/event-id.js";
+import { parseMoney } from "../fields/money.js";
+import { parseObjectId } from "../fields/object-id.js";
 import { parseHttpUrl } from "../pixels/http-url.js";
 import type { PixelRef } from "../pixels/pixel-document.js";
 import { looksLikeClickId } from "../signing/click-id.js";
-import { OBJECT_ID } from "./object-id.js";
 
 /** A `/px` request with every malformed optional parameter dropped (SPEC section 2). */
 export interface PixelQuery {
@@ -21,7 +22,6 @@ export interface PixelQuery {
 }
 
 const ORDER_ID = /^[A-Za-z0-9_-]{1,36}$/;
-const VALUE = /^[0-9]{1,15}(?:\.[0-9]{1,10})?$/;
 const MAX_CODE_LENGTH = 100;
 const MAX_OTHER_CHARS = 30;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it strips
@@ -38,23 +38,25 @@ export function keptOther(other: string | null | undefined): string | null {
 
 function pixelRef(params: QueryParams): PixelRef | null {
   const id = params.id;
-  if (id !== undefined) return OBJECT_ID.test(id) ? { id: Number(id) } : null;
+  if (id !== undefined) {
+    const pixelId = parseObjectId(id);
+    return pixelId === null ? null : { id: pixelId };
+  }
   const code = params.code;
-  const member = params.member;
-  if (!code || code.length > MAX_CODE_LENGTH || !member || !OBJECT_ID.test(member)) return null;
-  return { code, member_id: Number(member) };
+  const member = parseObjectId(params.member);
+  if (!code || code.length > MAX_CODE_LENGTH || member === null) return null;
+  return { code, member_id: member };
 }
 
 /** `clickParam`: the parameter that carries the click id (`sspdata` on /sspx). */
 export function parsePixelQuery(params: QueryParams, clickParam = "pxclid"): PixelQuery {
   const orderId = params.order_id;
-  const value = params.value;
   const other = params.other;
   return {
     pixel: pixelRef(params),
     format: params.t === "1" ? "js" : "img",
     orderId: orderId && ORDER_ID.test(orderId) ? orderId : null,
-    value: value && VALUE.test(value) ? Number(value) : null,
+    value: parseMoney(params.value),
     other: keptOther(other),
     redir: parseHttpUrl(params.redir),
     gpc: params.gpc === "1",

@@ -1,10 +1,10 @@
 import type { Touch } from "../attribution/types.js";
+import { parseObjectId } from "../fields/object-id.js";
 import { parseHttpUrl } from "../pixels/http-url.js";
-import { OBJECT_ID } from "./object-id.js";
 
 function optionalId(text: string | null): number | null | undefined {
   if (text === null || text === "") return null;
-  return OBJECT_ID.test(text) ? Number(text) : undefined;
+  return parseObjectId(text) ?? undefined;
 }
 
 /**
@@ -17,24 +17,16 @@ export function parseTouchQuery(
   userId: string,
   ts: number,
 ): Touch | null {
-  const adv = params.get("adv");
-  const li = params.get("li");
+  const adv = parseObjectId(params.get("adv"));
+  const li = parseObjectId(params.get("li"));
   const cp = optionalId(params.get("cp"));
   const cr = optionalId(params.get("cr"));
-  if (
-    !adv ||
-    !OBJECT_ID.test(adv) ||
-    !li ||
-    !OBJECT_ID.test(li) ||
-    cp === undefined ||
-    cr === undefined
-  )
-    return null;
+  if (adv === null || li === null || cp === undefined || cr === undefined) return null;
   return {
     type,
     user_id: userId,
-    advertiser_id: Number(adv),
-    line_item_id: Number(li),
+    advertiser_id: adv,
+    line_item_id: li,
     campaign_id: cp,
     creative_id: cr,
     ts,

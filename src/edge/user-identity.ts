@@ -1,3 +1,5 @@
+import { isUserId } from "../fields/user-id.js";
+
 /** The user id cookie, as AppNexus names it. */
 export const USER_COOKIE = "uuid2";
 export const OPTED_OUT = "-1";
@@ -14,15 +16,6 @@ export interface Identity {
   cookieUserId: string | null;
   /** A `Set-Cookie` value to send, or null. */
   setCookie: string | null;
-}
-
-/** A user id a browser or an ad server may bring: a uuid2 decimal (up to 20 digits) or a UUID. */
-export const USER_ID =
-  /^(?:[1-9][0-9]{0,19}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-
-/** A uuid2 value: a decimal of up to 20 digits or a UUID. */
-export function isUserId(text: unknown): text is string {
-  return typeof text === "string" && USER_ID.test(text);
 }
 
 /** A random unsigned 64-bit decimal, the AppNexus uuid2 format. */
@@ -73,8 +66,7 @@ export function identify(request: IdentityRequest): Identity {
   const cookie = readCookie(request.cookieHeader, USER_COOKIE);
   if (cookie === OPTED_OUT || (request.honorGpc && request.gpc?.trim() === "1"))
     return { userId: OPTED_OUT, cookieUserId: null, setCookie: null };
-  if (cookie && USER_ID.test(cookie))
-    return { userId: cookie, cookieUserId: cookie, setCookie: null };
+  if (cookie && isUserId(cookie)) return { userId: cookie, cookieUserId: cookie, setCookie: null };
   const fresh = newUserId();
   return {
     userId: NO_COOKIE,

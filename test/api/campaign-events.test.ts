@@ -88,14 +88,35 @@ describe("/campaign", () => {
 describe("POST /events", () => {
   it("keeps the good events of a batch, says why the others were refused, and a written click attributes a /px fire", async () => {
     const { a, b, advertiser, lineItem, pixel } = await world();
+    const campaign = (
+      await a.post(`/campaign?advertiser_id=${advertiser}`, {
+        campaign: { name: "C", line_item_id: lineItem },
+      })
+    ).body.response.id as number;
+    const otherLineItem = (
+      await a.post(`/line-item?advertiser_id=${advertiser}`, { "line-item": { name: "LI 2" } })
+    ).body.response.id as number;
+    const otherCampaign = (
+      await a.post(`/campaign?advertiser_id=${advertiser}`, {
+        campaign: { name: "C 2", line_item_id: otherLineItem },
+      })
+    ).body.response.id as number;
     const bAdvertiser = (await b.post("/advertiser", { advertiser: { name: "B" } })).body.response
       .id;
+    const bLineItem = (
+      await b.post(`/line-item?advertiser_id=${bAdvertiser}`, { "line-item": { name: "B LI" } })
+    ).body.response.id as number;
+    const bCampaign = (
+      await b.post(`/campaign?advertiser_id=${bAdvertiser}`, {
+        campaign: { name: "B C", line_item_id: bLineItem },
+      })
+    ).body.response.id as number;
     const event = {
       type: "click",
       user_id: "777",
       advertiser_id: advertiser,
       line_item_id: lineItem,
-      campaign_id: 5,
+      campaign_id: campaign,
       creative_id: 9,
     };
     const answer = await a.post("/events", {
@@ -107,6 +128,13 @@ describe("POST /events", () => {
         { ...event, advertiser_id: bAdvertiser, ts: now },
         { ...event, user_id: "-1", ts: now },
         { ...event, type: "imp", user_id: "778", ts: now - 5_000 },
+        // Another member's campaign, and this advertiser's campaign of another line item.
+        { ...event, campaign_id: bCampaign, ts: now },
+        { ...event, campaign_id: otherCampaign, ts: now },
+        // Bounds the store holds: int4 ids, a uuid2 of at most 2^64 − 1.
+        { ...event, creative_id: 2 ** 31, ts: now },
+        { ...event, campaign_id: 2 ** 53 - 1, ts: now },
+        { ...event, user_id: "18446744073709551616", ts: now },
       ],
     });
     expect(answer.body.response).toEqual({
@@ -118,6 +146,11 @@ describe("POST /events", () => {
         { index: 3, error: "ts: more than 5 minutes in the future" },
         { index: 4, error: `advertiser_id: advertiser ${bAdvertiser} not found` },
         { index: 5, error: expect.stringMatching(/^user_id: /) },
+        { index: 7, error: `campaign_id: not a campaign of line item ${lineItem}` },
+        { index: 8, error: `campaign_id: not a campaign of line item ${lineItem}` },
+        { index: 9, error: "creative_id: must be an id from 1 to 2147483647" },
+        { index: 10, error: "campaign_id: must be an id from 1 to 2147483647" },
+        { index: 11, error: expect.stringMatching(/^user_id: must be a uuid2 user id/) },
       ],
     });
 
@@ -128,7 +161,7 @@ describe("POST /events", () => {
     expect((await fixture.edge.fireLog.conversions(pixel))[0]).toMatchObject({
       user_id: "777",
       post_click_or_post_view_conv: "click",
-      campaign_id: 5,
+      campaign_id: campaign,
       creative_id: 9,
     });
   });

@@ -15,6 +15,7 @@ interface World {
   p1: number;
   p2: number;
   lineItem: number;
+  campaign: number;
   bPixel: number;
 }
 
@@ -48,7 +49,12 @@ async function createWorld(): Promise<World> {
   await w.b.post(`/line-item?advertiser_id=${bAdvertiser}`, {
     "line-item": { name: "B LI", pixels: [{ id: bPixel }] },
   });
-  return { a: w.a, b: w.b, advertiser, p1, p2, lineItem, bPixel };
+  const campaign = (
+    await w.a.post(`/campaign?advertiser_id=${advertiser}`, {
+      campaign: { name: "C", line_item_id: lineItem },
+    })
+  ).body.response.id as number;
+  return { a: w.a, b: w.b, advertiser, p1, p2, lineItem, campaign, bPixel };
 }
 
 async function touch(w: World, type: "imp" | "click", user: string, iso: string) {
@@ -58,7 +64,7 @@ async function touch(w: World, type: "imp" | "click", user: string, iso: string)
     user_id: user,
     advertiser_id: w.advertiser,
     line_item_id: w.lineItem,
-    campaign_id: 77,
+    campaign_id: w.campaign,
     creative_id: 5,
     ts: now,
   });
@@ -292,7 +298,7 @@ describe("GET /conversion", () => {
       conversion_time: "2026-11-28 05:00:00",
       post_click_or_post_view_conv: "click",
       line_item_id: w.lineItem,
-      campaign_id: 77,
+      campaign_id: w.campaign,
       creative_id: 5,
       imp_time: "2026-11-27 22:00:00",
       order_id: null,

@@ -5,10 +5,10 @@ import {
   newUserId,
   optOutCookie,
   readCookie,
-  USER_ID,
   userCookie,
   wantsSecureCookie,
 } from "../../src/edge/user-identity.js";
+import { isUserId } from "../../src/fields/user-id.js";
 
 const request = (cookieHeader: string | null, gpc: string | null = null, honorGpc = true) => ({
   cookieHeader,
@@ -33,10 +33,14 @@ describe("readCookie", () => {
   });
 });
 
-describe("USER_ID", () => {
+describe("isUserId", () => {
   it.each([
     ["1", true],
     ["12345678901234567890", true],
+    // The cookie is an unsigned 64-bit decimal: 2^64 − 1 is the largest.
+    ["18446744073709551615", true],
+    ["18446744073709551616", false],
+    ["99999999999999999999", false],
     ["123456789012345678901", false],
     ["0", false],
     ["-1", false],
@@ -46,7 +50,7 @@ describe("USER_ID", () => {
     ["3f1c9a0b77d2e4150000", false],
     ["abc", false],
   ])("%s: %s", (id, valid) => {
-    expect(USER_ID.test(id)).toBe(valid);
+    expect(isUserId(id)).toBe(valid);
   });
 });
 

@@ -5,6 +5,7 @@ import type { ApiEnv } from "../api-env.js";
 import { integrity, syntaxError } from "../api-error.js";
 import { documentedRoute, serviceRoutes } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
+import { moneyField, objectIdField } from "../field-schemas.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { actingMember } from "../tenancy.js";
@@ -37,15 +38,15 @@ const LineItemInput = z
     name: z.string().trim().min(1).max(255),
     code: z.string().trim().min(1).max(100).nullable(),
     state: z.enum(["active", "inactive"]),
-    advertiser_id: z.number().int().positive(),
+    advertiser_id: objectIdField(),
     pixels: z
       .array(
         z
           .object({
-            id: z.number().int().positive(),
+            id: objectIdField(),
             state: z.enum(["active", "inactive"]).default("active"),
-            post_click_revenue: z.number().min(0).nullable().default(null),
-            post_view_revenue: z.number().min(0).nullable().default(null),
+            post_click_revenue: moneyField().nullable().default(null),
+            post_view_revenue: moneyField().nullable().default(null),
           })
           .strict(),
       )

@@ -5,6 +5,7 @@ import {
   MAX_POST_VIEW_MINS,
 } from "../../attribution/limits.js";
 import { serializeHttpUrl } from "../../pixels/http-url.js";
+import { moneyField, objectIdField } from "../field-schemas.js";
 
 /**
  * An absolute http(s) URL, stored as its WHATWG serialisation (SPEC 14: Unicode, controls and
@@ -39,7 +40,7 @@ const Piggybacks = z
   });
 
 const bounded = (max: number) => z.number().int().min(0).max(max).nullable();
-const money = z.number().min(0).max(1e12).nullable();
+const money = moneyField().nullable();
 
 /** The fields a client may write on a pixel, with the bounds of SPEC section 6. */
 export const PixelInput = z
@@ -55,7 +56,7 @@ export const PixelInput = z
     post_click_value: money,
     piggyback_pixels: Piggybacks,
     pixel_conversion_event_id: z.number().int().min(2).max(8).nullable(),
-    advertiser_id: z.number().int().positive(),
+    advertiser_id: objectIdField(),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import type { ApiEnv } from "../api-env.js";
 import { notFound, syntaxError, unauthorized } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
+import { objectIdField } from "../field-schemas.js";
 import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { documentObject } from "../openapi/answered-objects.js";
@@ -34,9 +35,9 @@ const UserInput = z
       .regex(/^[\w.@+-]+$/, "letters, digits and . _ @ + - only"),
     password: z.string().min(12, "at least 12 characters").max(200),
     user_type: z.enum(["admin", "member", "advertiser"]).default("member"),
-    member_id: z.number().int().positive().nullable().optional(),
+    member_id: objectIdField().nullable().optional(),
     /** An advertiser user's advertiser: the user reads its reports and nothing else. */
-    advertiser_id: z.number().int().positive().optional(),
+    advertiser_id: objectIdField().optional(),
   })
   .strict();
 
