@@ -28,9 +28,9 @@ export function createApp(deps: AppDeps, extend?: (app: Hono) => void): Hono {
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   // Ready for traffic: for a load balancer; 503 while a check fails.
   app.get("/readyz", async (c) => {
-    const checks = (await deps.readiness?.()) ?? {};
+    const { checks, counts } = (await deps.readiness?.()) ?? { checks: {} };
     const ready = Object.values(checks).every((v) => v === "ok");
-    return c.json({ status: ready ? "ok" : "unavailable", checks }, ready ? 200 : 503);
+    return c.json({ status: ready ? "ok" : "unavailable", checks, ...counts }, ready ? 200 : 503);
   });
   extend?.(app);
   app.notFound((c) => errorResponse(c, notFound(`${c.req.method} ${c.req.path}`)));

@@ -34,8 +34,17 @@ export interface AppDeps {
   log: Logger;
   /** Access logs and request counts (src/http/observe-requests.ts); absent: neither. */
   requests?: Pick<RequestObserving, "sample" | "tally" | "presetHeader">;
-  /** What `/readyz` reports: each check passes with "ok" or says what is wrong. */
-  readiness?: () => Promise<Record<string, string>>;
+  /**
+   * What `/readyz` reports: each check passes with "ok" or names what is wrong (never an
+   * error's own text: the page is public); `counts` inform without failing readiness.
+   */
+  readiness?: () => Promise<Readiness>;
+}
+
+export interface Readiness {
+  checks: Record<string, string>;
+  /** `dead_letters`: fires the store refused for their data, kept aside (SPEC 10). */
+  counts?: Record<string, number>;
 }
 
 export const jsonLogger: Logger = (entry) => {

@@ -16,14 +16,16 @@ export function withTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F):
 }
 
 /**
- * A readiness check (for /readyz): "ok" when `ping` succeeds within `ms`, else why not.
+ * A readiness check (for /readyz): "ok" when `ping` succeeds within `ms`, else `failure`. The
+ * error itself stays out: /readyz is public, and its text names hosts, ports and SQL (the
+ * dependency's own log lines carry it).
  *
- * @example await answersWithin(redis.ping(), "unreachable") // "ok", or "unreachable: …"
+ * @example await answersWithin(redis.ping(), "unreachable") // "ok", or "unreachable"
  */
 export function answersWithin(ping: Promise<unknown>, failure: string, ms = 500): Promise<string> {
   const answer = ping.then(
     () => "ok",
-    (error: unknown) => `${failure}: ${String((error as Error)?.message ?? error)}`,
+    () => failure,
   );
   return withTimeout(answer, ms, `no answer within ${ms} ms`);
 }

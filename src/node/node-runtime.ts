@@ -64,6 +64,8 @@ function presetNodeHeader(c: Context, name: string, value: string): boolean {
 export type EventStore = FireLog &
   FireLogReader & {
     status(): Promise<string>;
+    /** Fires kept aside because the store refused their data (0 while it is away). */
+    deadLetters(): Promise<number>;
     reportJobs: ReportJobStore;
     reportSource: ReportSource;
   };
@@ -212,13 +214,16 @@ export async function createNodeRuntime(
         presetHeader: presetNodeHeader,
       },
       readiness: async () => ({
-        redis: await answersWithin(redis.ping(), "unreachable"),
-        store: await fireLog.status(),
-        spool: !spool
-          ? "ok"
-          : spool.full
-            ? `full (${spool.bytes} bytes): new fires are not kept`
-            : "ok",
+        checks: {
+          redis: await answersWithin(redis.ping(), "unreachable"),
+          store: await fireLog.status(),
+          spool: !spool
+            ? "ok"
+            : spool.full
+              ? `full (${spool.bytes} bytes): new fires are not kept`
+              : "ok",
+        },
+        counts: { dead_letters: await fireLog.deadLetters() },
       }),
     },
     (app) =>

@@ -18,6 +18,7 @@ import { migrate } from "../storage/sql/migrate.js";
 import { pgClient } from "../storage/sql/pg-client.js";
 import { pgliteClient } from "../storage/sql/pglite-client.js";
 import type { SqlClient } from "../storage/sql/sql-client.js";
+import { withTimeout } from "../with-timeout.js";
 
 const RETRY_MS = 2000;
 const RETENTION_EVERY_MS = 3_600_000;
@@ -28,6 +29,8 @@ export interface OpenedStore extends FireLog, FireLogReader {
   readonly endpoint: string;
   /** "ok", or why the store cannot take writes now. */
   status(): Promise<string>;
+  /** Fires kept aside as dead letters (0 while the store is away). */
+  deadLetters(): Promise<number>;
   /** Resolves once migrations have been applied (for tests and tools that need the schema). */
   readonly ready: Promise<void>;
   readonly sql: SqlClient;
@@ -46,6 +49,8 @@ export async function openStore(
   config: Config,
   log: Logger,
   clock: () => number,
+  /** Told how many fires a batch kept aside as dead letters (metrics). */
+  keptAside?: (fires: number) => void,
 ): Promise<OpenedStore> {
   let unlock: (() => Promise<void>) | null = null;
   let sql: SqlClient;
@@ -57,7 +62,7 @@ export async function openStore(
     );
     sql = await pgliteClient(config.localStoreDir);
   }
-  const store = new SqlEventStore(sql, config.retention, clock, log);
+  const store = new SqlEventStore(sql, config.retention, clock, log, keptAside);
   let migrated = false;
   let lastError = "not connected yet";
   let closed = false;
@@ -115,7 +120,7 @@ export async function openStore(
 
   // Set while the store answers but refuses writes (a full disk, a read-only replica after a
   // failover): /readyz says so until a write goes through again.
-  let writeFailure: string | null = null;
+  let writesFailing = false;
   const usable = () => {
     if (!migrated) throw new DependencyDown("store", lastError);
     return store;
@@ -127,10 +132,10 @@ export async function openStore(
     async append(entries: readonly FireLogEntry[], batch: BatchId) {
       try {
         const taken = await usable().append(entries, batch);
-        writeFailure = null;
+        writesFailing = false;
         return taken;
       } catch (error) {
-        writeFailure = String((error as Error).message ?? error);
+        writesFailing = true;
         throw error;
       }
     },
@@ -155,11 +160,13 @@ export async function openStore(
       expire: (now) => usable().reportJobs.expire(now),
     },
     reportSource: { rows: (query) => usable().reportSource.rows(query) },
+    // Public: which state, never the error's text (it is in the log lines).
     async status() {
-      if (!migrated) return `unavailable: ${lastError}`;
+      if (!migrated) return "unavailable";
       const answer = await store.status();
-      return answer === "ok" && writeFailure ? `writes failing: ${writeFailure}` : answer;
+      return answer === "ok" && writesFailing ? "writes failing" : answer;
     },
+    deadLetters: () => (migrated ? withTimeout(store.deadLetters(), 500, 0) : Promise.resolve(0)),
     async close() {
       closed = true;
       notices.flush();

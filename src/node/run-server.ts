@@ -41,15 +41,17 @@ export async function runServer(config: Config, log: Logger): Promise<void> {
     console.error(error.message);
     process.exit(1);
   });
-  const store = await openStore(config, log, Date.now).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  });
   // A cluster worker counts even when it serves no /metrics: the primary asks it over IPC.
   const metrics =
     config.metrics || worker !== null
       ? createNodeMetrics(register, () => ({ records: spool.size, bytes: spool.bytes }))
       : null;
+  const store = await openStore(config, log, Date.now, metrics?.deadLettered).catch(
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
   // Constructing one is what makes a worker answer the primary's requests for its series.
   if (worker !== null) {
     AggregatorRegistry.setRegistries([register]);

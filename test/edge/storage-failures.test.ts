@@ -105,6 +105,7 @@ describe("/healthz and /readyz", () => {
     expect(await ready.json()).toEqual({
       status: "ok",
       checks: { redis: "ok", store: "ok", spool: "ok" },
+      dead_letters: 0,
     });
   });
 

@@ -15,7 +15,15 @@ export class ApiClient {
   private cookies = new Map<string, string>();
   headers: Record<string, string> = {};
 
-  constructor(private readonly app: Hono) {}
+  constructor(private readonly app: Pick<Hono, "request">) {}
+
+  /** A client of a real server process at `base` (http://127.0.0.1:PORT) instead of an app. */
+  static of(base: string): ApiClient {
+    return new ApiClient({
+      request: (input: string | Request | URL, init?: RequestInit) =>
+        fetch(String(input).replace("https://api.example", base), init),
+    } as Pick<Hono, "request">);
+  }
 
   async call(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

@@ -204,6 +204,91 @@ function contract(name: string, open: () => Promise<{ sql: SqlClient; close(): P
       expect(partitions.map((p) => p.name)).toContain("fires_20261128");
     });
 
+    it("keeps aside the fires the store refuses, stores the rest of their batch, once", async () => {
+      const at = NOW + 4 * DAY_MS;
+      // What no input check knows: a rule the database holds (a DBA's constraint, a column
+      // narrowed by a later migration). The store must find the fires it refuses by itself.
+      await opened.sql.script(
+        "ALTER TABLE fires ADD CONSTRAINT no_poison CHECK (order_id IS DISTINCT FROM 'poison')",
+      );
+      try {
+        const batch = Array.from({ length: 100 }, (_, i) => ({
+          fire: row({ ts: at + i, order_id: i % 37 === 5 ? "poison" : `fine-${i}` }),
+          revenue: null,
+        }));
+        // And one the store's own check refuses before trying: an id beyond int4.
+        batch.push({ fire: row({ ts: at + 100, creative_id: 2 ** 31 }), revenue: null });
+        let keptAside = 0;
+        const counting = new SqlEventStore(
+          opened.sql,
+          { logDays: 90, statsDays: 400 },
+          () => now,
+          () => {},
+          (fires) => {
+            keptAside += fires;
+          },
+        );
+        expect(await counting.append(batch, { writer: "w6", seq: 1 })).toBe(true);
+        const stored = await counting.fires(37, { from: at, to: at + 200 });
+        expect(stored.map((f) => f.order_id)).toEqual(
+          batch.filter((_, i) => i < 100 && i % 37 !== 5).map((e) => e.fire.order_id),
+        );
+        expect(keptAside).toBe(4);
+        const letters = await opened.sql.query<{ code: string; entry: string }>(
+          "SELECT code, entry FROM dead_letters WHERE writer = 'w6' ORDER BY id",
+        );
+        expect(letters.map((l) => l.code).sort()).toEqual(["23514", "23514", "23514", "check"]);
+        expect(letters.map((l) => JSON.parse(l.entry).fire.order_id).sort()).toEqual([
+          null,
+          "poison",
+          "poison",
+          "poison",
+        ]);
+        expect(await counting.deadLetters()).toBe(4);
+        // Replayed after a lost reply: taken already, nothing added, nothing kept twice.
+        expect(await counting.append(batch, { writer: "w6", seq: 1 })).toBe(false);
+        expect(await counting.fires(37, { from: at, to: at + 200 })).toHaveLength(97);
+        expect(await counting.deadLetters()).toBe(4);
+      } finally {
+        await opened.sql.script("ALTER TABLE fires DROP CONSTRAINT no_poison");
+      }
+    });
+
+    it("holds text the edge could not: U+0000 and lone surrogates are kept aside, not retried", async () => {
+      const at = NOW + 5 * DAY_MS;
+      const batch = [
+        { fire: row({ ts: at, other: "nul\u0000here" }), revenue: null },
+        { fire: row({ ts: at + 1, order_id: "half\ud800" }), revenue: null },
+        { fire: row({ ts: at + 2, other: "emoji 😀 fine" }), revenue: null },
+      ];
+      expect(await store.append(batch, { writer: "w7", seq: 1 })).toBe(true);
+      const stored = await store.fires(37, { from: at, to: at + 10 });
+      expect(stored.map((f) => f.other)).toEqual(["emoji 😀 fine"]);
+      const [letter] = await opened.sql.query<{ entry: string }>(
+        "SELECT entry FROM dead_letters WHERE writer = 'w7' ORDER BY id LIMIT 1",
+      );
+      expect(JSON.parse(letter?.entry ?? "{}").fire.other).toBe("nul\u0000here");
+    });
+
+    it("sums revenue beyond 2^53 millionths exactly, and beyond int8", async () => {
+      const at = NOW + 6 * DAY_MS;
+      const batch = Array.from({ length: 20 }, (_, i) => ({
+        fire: row({
+          ts: at + i,
+          counted: true,
+          reason: "counted" as const,
+          ...credited("click", at),
+        }),
+        revenue: 1e12,
+      }));
+      expect(await store.append(batch, { writer: "w8", seq: 1 })).toBe(true);
+      const [row0] = await opened.sql.query<{ s: string }>(
+        "SELECT sum(post_click_revenue)::text AS s FROM report_quarters WHERE quarter >= to_timestamp($1)",
+        [at / 1000],
+      );
+      expect(row0?.s).toMatch(/^20000000000000(\.0+)?$/);
+    });
+
     it("stores the fire ids of earlier versions (from an old spool) as their UUID", async () => {
       const at = NOW + 3 * DAY_MS;
       await store.append([{ fire: row({ ts: at, id: "00112233445566ff-2s" }), revenue: null }], {

@@ -83,6 +83,11 @@ export function createNodeMetrics(
     help: "Spool records written once Redis and the store were back",
     registers,
   });
+  const deadLetters = new Counter({
+    name: "px_dead_letters_total",
+    help: "Fires the event store refused for their data, kept aside in dead_letters (the rest of their batch stored)",
+    registers,
+  });
   new Gauge({
     name: "px_spool_records",
     help: "Records waiting in the spool",
@@ -126,6 +131,7 @@ export function createNodeMetrics(
       if (clicks) touches.inc({ type: "click" }, clicks);
       if (list.length > clicks) touches.inc({ type: "imp" }, list.length - clicks);
     },
+    deadLettered: (fires: number) => deadLetters.inc(fires),
     spooled: () => spooled.inc(),
     replayed: () => replayed.inc(),
   };

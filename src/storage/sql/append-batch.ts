@@ -26,12 +26,22 @@ const DECIMAL_USER = /^(?:0|-1|[1-9][0-9]{0,19})$/;
  * a statement per row). Aggregates come summed per key and sorted, so two batches updating
  * the same quarters lock their rows in the same order.
  * $1 writer, $2 seq, $3 fires in the batch; fires $4–$18; conversions $19–$31; quarters
- * $32–$44 (revenue in millionths, so that sums are exact; the quarter's last fire last).
+ * $32–$44 (revenue in millionths, summed exactly as BigInt and sent as numeric, so no sum
+ * overflows; the quarter's last fire last).
  */
-export const APPEND_BATCH_SQL = `
-WITH batch AS (
+export const APPEND_BATCH_SQL = appendSql(`
   INSERT INTO applied_batches (writer, seq, fires) VALUES ($1, $2, $3)
-  ON CONFLICT DO NOTHING RETURNING 1
+  ON CONFLICT DO NOTHING RETURNING 1`);
+
+/**
+ * The same rows without claiming the batch: for the transaction that writes a batch the store
+ * refused in parts (event-store.ts), which claims it once and then tries its fires by halves.
+ */
+export const APPEND_ROWS_SQL = appendSql("SELECT $1::text, $2::int8, $3::int4");
+
+function appendSql(batch: string): string {
+  return `
+WITH batch AS (${batch}
 ), f AS (
   INSERT INTO fires (ts, imp_ts, id, pixel_id, advertiser_id, line_item_id, campaign_id,
     creative_id, reason, attributed, counted, conversion_type, user_id, user_key, value,
@@ -57,10 +67,10 @@ WITH batch AS (
   INSERT INTO report_quarters AS t (quarter, pixel_id, line_item_id, campaign_id, creative_id,
     advertiser_id, fires, unattributed_fires, post_view_convs, post_click_convs,
     post_view_revenue, post_click_revenue, last_fire)
-  SELECT to_timestamp(qs / 1000), px, li, cp, cr, adv, n, u, v, k, vr::numeric / 1000000,
-    kr::numeric / 1000000, to_timestamp(lf / 1000)
+  SELECT to_timestamp(qs / 1000), px, li, cp, cr, adv, n, u, v, k, vr / 1000000,
+    kr / 1000000, to_timestamp(lf / 1000)
   FROM unnest($32::float8[], $33::int4[], $34::int4[], $35::int4[], $36::int4[], $37::int4[],
-    $38::int8[], $39::int8[], $40::int8[], $41::int8[], $42::int8[], $43::int8[],
+    $38::int8[], $39::int8[], $40::int8[], $41::int8[], $42::numeric[], $43::numeric[],
     $44::float8[])
     AS r(qs, px, li, cp, cr, adv, n, u, v, k, vr, kr, lf)
   WHERE EXISTS (SELECT FROM batch)
@@ -74,6 +84,7 @@ WITH batch AS (
     last_fire = greatest(t.last_fire, excluded.last_fire)
 )
 SELECT count(*)::int AS taken FROM batch`;
+}
 
 export interface BatchColumns {
   fires: unknown[][];
@@ -88,9 +99,9 @@ interface Quarter {
   unattributed: number;
   views: number;
   clicks: number;
-  /** In millionths. */
-  viewRevenue: number;
-  clickRevenue: number;
+  /** In millionths, exactly: a sum of many amounts passes 2^53. */
+  viewRevenue: bigint;
+  clickRevenue: bigint;
   /** Epoch ms of the latest fire. */
   lastFire: number;
 }
@@ -149,8 +160,8 @@ export function batchColumns(entries: readonly FireLogEntry[]): BatchColumns {
       q.unattributed,
       q.views,
       q.clicks,
-      q.viewRevenue,
-      q.clickRevenue,
+      q.viewRevenue.toString(),
+      q.clickRevenue.toString(),
       q.lastFire,
     ]);
   return { fires, conversions, quarters: quarterColumns };
@@ -185,8 +196,8 @@ function addToQuarter(
       unattributed: 0,
       views: 0,
       clicks: 0,
-      viewRevenue: 0,
-      clickRevenue: 0,
+      viewRevenue: 0n,
+      clickRevenue: 0n,
       lastFire: fire.ts,
     };
     quarters.set(key, q);
@@ -197,9 +208,9 @@ function addToQuarter(
   if (!fire.counted) return;
   if (fire.conversion_type === "click") {
     q.clicks += 1;
-    q.clickRevenue += toMicros(revenue ?? 0);
+    q.clickRevenue += BigInt(toMicros(revenue ?? 0));
   } else {
     q.views += 1;
-    q.viewRevenue += toMicros(revenue ?? 0);
+    q.viewRevenue += BigInt(toMicros(revenue ?? 0));
   }
 }

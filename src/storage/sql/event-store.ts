@@ -4,10 +4,12 @@ import { answersWithin } from "../../with-timeout.js";
 import type { BatchId, FireLog, FireLogReader, Logger, TimeRange } from "../ports.js";
 import { APPEND_BATCH_SQL, type BatchColumns, batchColumns } from "./append-batch.js";
 import { DayPartitions, dayOf } from "./partitions.js";
+import { isRefusedForData, type RefusedFire, writeAroundRefused } from "./refused-fires.js";
 import { SqlReportJobs } from "./report-jobs.js";
 import { SqlReportSource } from "./report-queries.js";
 import { conversionFromRow, fireFromRow } from "./row-mapping.js";
 import type { SqlClient } from "./sql-client.js";
+import { unstorableEntry } from "./storable-entry.js";
 
 export interface StoreRetention {
   /** Day partitions of fires and conversions older than this are dropped. */
@@ -38,32 +40,76 @@ export class SqlEventStore implements FireLog, FireLogReader {
     private readonly retention: StoreRetention,
     private readonly clock: () => number,
     private readonly log: Logger,
+    /** Told how many fires a batch kept aside as dead letters (metrics). */
+    private readonly keptAside: (fires: number) => void = () => {},
   ) {
     this.partitions = new DayPartitions(sql);
     this.reportJobs = new SqlReportJobs(sql);
     this.reportSource = new SqlReportSource(sql);
   }
 
-  /** Writes a batch once: true when this call wrote it, false when it had been taken before. */
+  /**
+   * Writes a batch once: true when this call wrote it, false when it had been taken before.
+   * Fires the store cannot hold are kept aside as dead letters and the rest stored: a batch is
+   * never refused for its data, so nothing behind it waits (throws only while the store is away).
+   */
   async append(entries: readonly FireLogEntry[], batch: BatchId): Promise<boolean> {
+    const refused: RefusedFire[] = [];
+    const storable: FireLogEntry[] = [];
+    for (const entry of entries) {
+      const why = unstorableEntry(entry);
+      if (why) refused.push({ entry, code: "check", error: why });
+      else storable.push(entry);
+    }
     const firstKept = DayPartitions.firstKeptDay(this.clock(), this.retention.logDays);
-    const kept = entries.filter((e) => dayOf(e.fire.ts) >= firstKept);
-    if (kept.length < entries.length)
+    const kept = storable.filter((e) => dayOf(e.fire.ts) >= firstKept);
+    if (kept.length < storable.length)
       this.log({
         level: "warn",
         msg: "fires older than LOG_RETENTION_DAYS not stored",
-        fires: entries.length - kept.length,
+        fires: storable.length - kept.length,
       });
-    const columns = batchColumns(kept);
     for (let attempt = 0; ; attempt++) {
       await this.partitions.ensure(kept.map((e) => dayOf(e.fire.ts)));
       try {
-        return await this.write(batch, kept.length, columns);
+        if (refused.length > 0) return await this.writeAround(batch, kept, refused);
+        return await this.write(batch, kept.length, batchColumns(kept));
       } catch (error) {
-        if ((error as { code?: string }).code !== NO_PARTITION || attempt > 0) throw error;
+        // A missing partition (another process dropped a day) is made again once; the same
+        // code a second time is a CHECK the data fails.
+        const noPartition = (error as { code?: string }).code === NO_PARTITION && attempt === 0;
+        if (isRefusedForData(error) && !noPartition)
+          return await this.writeAround(batch, kept, refused);
+        if (!noPartition) throw error;
         this.partitions.forget();
       }
     }
+  }
+
+  /** The slow path of a batch with fires the store refuses (refused-fires.ts). */
+  private async writeAround(
+    batch: BatchId,
+    entries: readonly FireLogEntry[],
+    refused: readonly RefusedFire[],
+  ): Promise<boolean> {
+    const { taken, keptAside } = await writeAroundRefused(this.sql, batch, entries, refused);
+    if (keptAside > 0) {
+      this.keptAside(keptAside);
+      this.log({
+        level: "error",
+        msg: "fires the store refused were kept aside in dead_letters",
+        fires: keptAside,
+        stored: entries.length + refused.length - keptAside,
+        batch: `${batch.writer}/${batch.seq}`,
+      });
+    }
+    return taken;
+  }
+
+  /** Fires kept aside as dead letters, in all (for /readyz). */
+  async deadLetters(): Promise<number> {
+    const [row] = await this.sql.query<{ n: string }>("SELECT count(*) AS n FROM dead_letters");
+    return Number(row?.n ?? 0);
   }
 
   private async write(batch: BatchId, fires: number, columns: BatchColumns): Promise<boolean> {

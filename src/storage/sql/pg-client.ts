@@ -58,6 +58,27 @@ export function pgClient(url: string, log: Logger, options: { max?: number } = {
         client.release();
       }
     },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work({
+          query: async <Row>(text: string, params: readonly unknown[] = []) =>
+            (await client.query(text, params as unknown[])).rows as Row[],
+        });
+        await client.query("COMMIT");
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is broken: destroyed, not pooled again.
+        const broken = await client.query("ROLLBACK").then(
+          () => undefined,
+          (rollback: Error) => rollback,
+        );
+        client.release(broken);
+        throw error;
+      }
+    },
     close: () => pool.end(),
   };
 }

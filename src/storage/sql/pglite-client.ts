@@ -23,6 +23,15 @@ export async function pgliteClient(dir: string): Promise<SqlClient> {
     },
     // One connection: every call is already a session of its own.
     session: (work) => work(client),
+    // PGlite's own transaction holds its one connection until the work is done, so no other
+    // caller's statement runs inside it.
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          query: async <Row>(text: string, params: readonly unknown[] = []) =>
+            (await tx.query<Row>(text, params as unknown[])).rows,
+        }),
+      ),
     close: () => db.close(),
   };
   return client;

@@ -10,6 +10,11 @@ export interface SqlClient {
   script(text: string): Promise<Array<Record<string, unknown>>>;
   /** Runs `work` with a connection of its own (session state such as advisory locks). */
   session<T>(work: (client: Pick<SqlClient, "query" | "script">) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on a connection of its own: committed when it resolves,
+   * rolled back when it throws (savepoints inside are the work's own).
+   */
+  transaction<T>(work: (tx: Pick<SqlClient, "query">) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** Where it connects, for logs: host and port or folder, never credentials. */
   readonly endpoint: string;
