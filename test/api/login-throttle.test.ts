@@ -86,6 +86,11 @@ describe("login throttling (SPEC 14)", { timeout: 60_000 }, () => {
     // budget is spent, and 25 usernames got at most one guess each beyond the 50.
     expect(guessedAgain.status).toBe(429);
     expect(evaluated).toBeLessThanOrEqual(50 + 25);
+    // Atomic: of a burst at a username new to the spent address, one password is checked.
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => from("203.0.113.50").login("dave", "wrong")),
+    );
+    expect(burst.filter((a) => a.status === 401)).toHaveLength(1);
   });
 
   it("bounds a spray of one address over many usernames: one guess each past its budget", async () => {
