@@ -91,6 +91,27 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 }
 
+/**
+ * A connection URL, or null when unset. One that does not parse, or names another scheme, is a
+ * configuration error, not a dependency that is away: it stops the start, with a line that
+ * names the variable and never shows its value (it may hold a password, SPEC 14).
+ */
+function connectionUrl(env: Env, name: string, schemes: string[], shape: string): string | null {
+  const raw = text(env, name);
+  if (raw === undefined) return null;
+  let scheme: string | null = null;
+  try {
+    scheme = new URL(raw).protocol.slice(0, -1);
+  } catch {
+    // stays null: not a URL at all
+  }
+  if (scheme === null || !schemes.includes(scheme))
+    throw new Error(
+      `${name} is not a valid ${schemes[0]} URL (${shape}); its value is not shown, as it may hold a password`,
+    );
+  return raw;
+}
+
 function cloudflareKv(env: Env): Config["cloudflareKv"] {
   const accountId = text(env, "CF_ACCOUNT_ID");
   const namespaceId = text(env, "CF_KV_NAMESPACE_ID");
@@ -114,7 +135,12 @@ export function readConfig(env: Env): Config {
   return {
     port: integer(env, "PORT", 8080, 0, 65535),
     host: text(env, "HOST") ?? "0.0.0.0",
-    redisUrl: text(env, "REDIS_URL") ?? null,
+    redisUrl: connectionUrl(
+      env,
+      "REDIS_URL",
+      ["redis", "rediss"],
+      "redis://[:password@]host[:port][/db]",
+    ),
     redisClusterNodes: text(env, "REDIS_CLUSTER_NODES") ?? null,
     localRedisDir: text(env, "LOCAL_REDIS_DIR") ?? ".data",
     localRedisPort: integer(env, "LOCAL_REDIS_PORT", 6380, 1, 65535),
@@ -127,7 +153,12 @@ export function readConfig(env: Env): Config {
     pixelCacheMaxEntries: integer(env, "PIXEL_CACHE_MAX_ENTRIES", 10_000, 1, 10_000_000),
     spoolPath: text(env, "SPOOL_PATH") ?? ".data/spool.jsonl",
     spoolMaxBytes: integer(env, "SPOOL_MAX_BYTES", 64 * 1024 * 1024, 1024, 1024 ** 4),
-    databaseUrl: text(env, "DATABASE_URL") ?? null,
+    databaseUrl: connectionUrl(
+      env,
+      "DATABASE_URL",
+      ["postgres", "postgresql"],
+      "postgres://user:password@host[:port]/database",
+    ),
     localStoreDir: text(env, "LOCAL_STORE_DIR") ?? ".data/pglite",
     retention: {
       logDays: integer(env, "LOG_RETENTION_DAYS", 90, 1, 3650),

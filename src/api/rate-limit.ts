@@ -3,7 +3,7 @@ import type { UserDocument } from "../objects/documents.js";
 import type { ApiDeps } from "./api-deps.js";
 import type { ApiEnv } from "./api-env.js";
 import { ApiError } from "./api-error.js";
-import { isAdmin } from "./tenancy.js";
+import { boundAdvertiser, isAdmin } from "./tenancy.js";
 
 export interface RateLimits {
   /** Reads per minute per member (0: no limit). */
@@ -16,13 +16,22 @@ export interface RateLimits {
 
 const WINDOW_MS = 60_000;
 
-/** Whose counters a request adds to: its member's, or a system admin's own. */
-export const rateSubject = (user: UserDocument): string =>
-  isAdmin(user) ? `admin-${user.id}` : `member-${user.member_id}`;
+/**
+ * Whose counters a request adds to: its member's, a system admin's own, or for an advertiser
+ * user its advertiser's. An advertiser user (an agency or a brand reading its reports) must
+ * not spend the budget its member edits objects with, nor another advertiser's; counted per
+ * advertiser rather than per user, so that the member adding users does not multiply what
+ * one advertiser may ask for.
+ */
+export function rateSubject(user: UserDocument): string {
+  if (isAdmin(user)) return `admin-${user.id}`;
+  const advertiser = boundAdvertiser(user);
+  return advertiser === null ? `member-${user.member_id}` : `advertiser-${advertiser}`;
+}
 
 /**
  * Per-member limits on reads and writes in fixed one-minute windows (RATE_LIMIT_READ,
- * RATE_LIMIT_WRITE), with AppNexus's X-Ratelimit-* and X-Count-* headers on every answer.
+ * RATE_LIMIT_WRITE; an advertiser user's are its advertiser's, rateSubject), with AppNexus's X-Ratelimit-* and X-Count-* headers on every answer.
  * `POST /events` and `POST /conversion-events` are ingestion, not object editing, and are
  * counted by neither: they count their events against RATE_LIMIT_EVENTS
  * (src/api/event-rate-limit.ts).

@@ -14,7 +14,7 @@ import { createNodeMetrics } from "./metrics/node-metrics.js";
 import { createNodeRuntime } from "./node-runtime.js";
 import { openRedisOrExit } from "./open-redis.js";
 import { openStore } from "./open-store.js";
-import { answerUnparsableWithGif } from "./unparsable-requests.js";
+import { answerUnparsableRequests } from "./unparsable-requests.js";
 
 /** `http://host:port`, with an IPv6 address in brackets. */
 export const httpAddress = (host: string, port: number): string =>
@@ -111,7 +111,7 @@ export async function runServer(config: Config, log: Logger): Promise<void> {
     },
   );
 
-  answerUnparsableWithGif(server as Server);
+  answerUnparsableRequests(server as Server);
 
   let stopping = false;
   async function stop(signal: string): Promise<void> {

@@ -41,6 +41,41 @@ describe("rate limits", () => {
     expect(refused.headers.get("x-count-write")).toBe("4");
     expect((await admin.get("/member")).status).toBe(200); // reads have their own budget
   });
+
+  it("counts an advertiser user's requests per advertiser, apart from its member's", async () => {
+    // A fresh minute's counters: the test above spent the admin's writes.
+    await redis.client.flushdb();
+    await ensureAdmin(edge.api, ADMIN, () => {});
+    const admin = new ApiClient(edge.app);
+    await admin.login(ADMIN.username, ADMIN.password);
+    const member = (await admin.post("/member", { member: { name: "Reports" } })).body.response.id;
+    const alice = { username: "alice-r", password: "alice has a long password" };
+    await admin.post("/user", { user: { ...alice, user_type: "member", member_id: member } });
+    const owner = new ApiClient(edge.app);
+    await owner.login(alice.username, alice.password);
+    // Two of the member's three writes a minute.
+    const advertiser = (await owner.post("/advertiser", { advertiser: { name: "X" } })).body
+      .response.id;
+    const xavier = { username: "xavier-r", password: "xavier has a long password" };
+    const created = await owner.post("/user", {
+      user: { ...xavier, user_type: "advertiser", advertiser_id: advertiser },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const reader = new ApiClient(edge.app);
+    await reader.login(xavier.username, xavier.password);
+    const report = {
+      report_type: "network_analytics",
+      columns: ["fires"],
+      report_interval: "today",
+    };
+    const reports = [];
+    for (let i = 0; i < 4; i++) reports.push((await reader.post("/report", { report })).status);
+    // The advertiser's own three, then its own 429; the member's writes are untouched.
+    expect(reports).toEqual([200, 200, 200, 429]);
+    const own = await owner.post("/advertiser", { advertiser: { name: "Y" } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("x-count-write")).toBe("3");
+  });
 });
 
 describe("bad input never gets a 5xx", () => {

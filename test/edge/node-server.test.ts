@@ -1,7 +1,7 @@
 import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
-import { answerUnparsableWithGif } from "../../src/node/unparsable-requests.js";
+import { answerUnparsableRequests } from "../../src/node/unparsable-requests.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { serveOnLoopback, startNodeEdge } from "../helpers/node-edge.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
@@ -17,7 +17,7 @@ beforeAll(async () => {
   redis = await startTestRedis();
   edge = await startNodeEdge(redis.url);
   served = await serveOnLoopback(edge.app);
-  answerUnparsableWithGif(served.server);
+  answerUnparsableRequests(served.server);
   base = served.origin;
   await seedPixels(redis.client);
 });
@@ -68,6 +68,18 @@ describe("the Node server", () => {
   });
 });
 
+/** Writes `raw` on a socket of its own and reads the answer until the server closes it. */
+async function sendRaw(raw: string): Promise<Buffer> {
+  const { port } = served.server.address() as AddressInfo;
+  return new Promise<Buffer>((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(raw));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("end", () => resolve(Buffer.concat(chunks)));
+    socket.on("error", reject);
+  });
+}
+
 describe("requests Node cannot parse", () => {
   it.each([
     [
@@ -80,18 +92,39 @@ describe("requests Node cannot parse", () => {
     ],
     ["garbage", "NOT HTTP AT ALL\r\n\r\n"],
   ])("answer %s with the GIF", async (_name, raw) => {
-    const { port } = served.server.address() as AddressInfo;
-    const answer = await new Promise<Buffer>((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => socket.write(raw));
-      const chunks: Buffer[] = [];
-      socket.on("data", (chunk) => chunks.push(chunk));
-      socket.on("end", () => resolve(Buffer.concat(chunks)));
-      socket.on("error", reject);
-    });
+    const answer = await sendRaw(raw);
     expect(answer.toString("latin1")).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: image\/gif\r\n/);
     expect(answer.toString("latin1")).toContain(
       "Cache-Control: no-store, no-cache, must-revalidate, max-age=0",
     );
     expect(answer.subarray(answer.length - 43)).toEqual(Buffer.from(TRANSPARENT_GIF));
+  });
+
+  it.each([
+    [
+      "a 100 KB cursor on /conversion-feed",
+      `GET /conversion-feed?cursor=${"c".repeat(100_000)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+    ],
+    [
+      "a 40 KB header on /pixel",
+      `GET /pixel?id=1 HTTP/1.1\r\nHost: a\r\nAuthorization: ${"t".repeat(40_000)}\r\n\r\n`,
+    ],
+    [
+      "a 30 KB body-less POST to /report",
+      `POST /report?x=${"r".repeat(30_000)} HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n`,
+    ],
+  ])("answer %s to an API route with the JSON error envelope", async (_name, raw) => {
+    const answer = (await sendRaw(raw)).toString("latin1");
+    const [head = "", body = ""] = answer.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toContain("Content-Type: application/json");
+    expect(JSON.parse(body)).toMatchObject({
+      response: {
+        status: "error",
+        error_id: "SYNTAX",
+        error: expect.stringMatching(/too large/),
+        dbg_info: { output_term: "syntax" },
+      },
+    });
   });
 });

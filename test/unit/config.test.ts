@@ -45,8 +45,22 @@ describe("readConfig", () => {
     [{ WRITER_SHARDS: "0" }, "WRITER_SHARDS must be an integer from 1 to 1024"],
     [{ WRITER_BATCH_MS: "soon" }, "WRITER_BATCH_MS must be an integer"],
     [{ CF_ACCOUNT_ID: "a" }, "CF_ACCOUNT_ID, CF_KV_NAMESPACE_ID and CF_API_TOKEN go together"],
+    [{ REDIS_URL: "redis://:pw@a host" }, /^REDIS_URL is not a valid redis URL \(redis:\/\/\[/],
+    [{ REDIS_URL: "localhost:6379" }, /^REDIS_URL is not a valid redis URL/],
+    [{ DATABASE_URL: "mysql://db/x" }, /^DATABASE_URL is not a valid postgres URL/],
   ])("refuses %j with a one-line reason", (env, reason) => {
     expect(() => readConfig(env)).toThrow(reason);
+  });
+
+  it("takes redis://, rediss://, postgres:// and postgresql:// URLs", () => {
+    for (const [redis, database] of [
+      ["redis://127.0.0.1:6379/2", "postgres://app:pw@db:5432/pixels"],
+      ["rediss://:pw@cache.example", "postgresql:///pixels?host=/var/run/postgresql"],
+    ])
+      expect(readConfig({ REDIS_URL: redis, DATABASE_URL: database })).toMatchObject({
+        redisUrl: redis,
+        databaseUrl: database,
+      });
   });
 
   it("takes a Worker's env as it is: bindings that are not text are not variables", () => {

@@ -13,9 +13,13 @@ const WINDOW_MS = 5 * 60_000;
 
 /**
  * The limits, per 5-minute window (SPEC 6 and 14). Guessing is bounded three ways:
- * - 10 failures per user from one address: one address cannot guess much, and locking the
- *   user out from there locks nobody else out;
- * - 50 failures per address over every username: one address cannot spray usernames;
+ * - 10 failures per user from one address: one address cannot guess much at one user, and
+ *   locking the user out from there locks nobody else out;
+ * - 50 failures per address over every username, after which the address may still try each
+ *   username once, but no username it has failed on: guessing from one address is bounded
+ *   (50 guesses, plus one per username it has not yet tried), while a user with no failures
+ *   there still logs in from it (behind a proxy not trusted for X-Forwarded-For, everyone
+ *   shares one address, and one guesser must not lock them all out);
  * - 100 failures per user from everywhere, so many addresses together cannot guess fast
  *   either; but this bound does not apply to an address the user logged in from in the last
  *   30 days, so a distributed attack shuts out new addresses only, never the user's own.
@@ -43,8 +47,9 @@ function refusal(window: number, now: number): LoginRefusal {
 /**
  * Login attempts counted per user, per user and client address, and per address, in fixed
  * 5-minute windows. An attempt is reserved (counted as a failure) before its password is
- * checked, atomically, so a burst checks at most the allowed number; a success takes its
- * failure back.
+ * checked, atomically, so a burst checks at most the allowed number (of a burst at one
+ * username from one address, only the first is "first there"); a success takes its failure
+ * back.
  */
 export class RedisLoginThrottle implements LoginThrottle {
   private readonly reserveUser: Script<[number, number]>;
@@ -74,23 +79,27 @@ export class RedisLoginThrottle implements LoginThrottle {
   async reserve(username: string, address: string): Promise<LoginTicket | LoginRefusal> {
     const now = this.clock();
     const window = Math.floor(now / WINDOW_MS);
-    // Two calls, as the user's and the address's keys live in different Cluster slots; the
-    // address is reserved first and given back if the user's half refuses.
+    const userKeys = this.userKeys(username, address, window);
+    const [reserved, failuresHere] = await this.reserveUser(userKeys, [
+      address,
+      WINDOW_MS,
+      LOGIN_LIMITS.logins,
+      LOGIN_LIMITS.failuresPerUserAndAddress,
+      LOGIN_LIMITS.failuresPerUser,
+    ]);
+    if (!reserved) return refusal(window, now);
+    // Two calls, as the user's and the address's keys live in different Cluster slots: the
+    // user's half says whether this username has failed from this address (the address's
+    // budget bounds only those), and is given back if the address's half refuses.
+    const first = failuresHere === 0 ? 1 : 0;
     const addressKey = keys.loginAddressFailures(address, window);
-    if (!(await this.reserveAddress([addressKey], [WINDOW_MS, LOGIN_LIMITS.failuresPerAddress])))
-      return refusal(window, now);
-    const [reserved, failuresHere] = await this.reserveUser(
-      this.userKeys(username, address, window),
-      [
-        address,
-        WINDOW_MS,
-        LOGIN_LIMITS.logins,
-        LOGIN_LIMITS.failuresPerUserAndAddress,
-        LOGIN_LIMITS.failuresPerUser,
-      ],
-    );
-    if (!reserved) {
-      await this.release([addressKey], []);
+    if (
+      !(await this.reserveAddress(
+        [addressKey],
+        [WINDOW_MS, LOGIN_LIMITS.failuresPerAddress, first],
+      ))
+    ) {
+      await this.release(userKeys.slice(1, 3), []);
       return refusal(window, now);
     }
     return { allowed: true, delayMs: failureDelayMs(failuresHere), username, address, window };

@@ -24,14 +24,19 @@ return {1, here}
 `;
 
 /**
- * The address's half of reserving a login attempt: refused once the address has failed too
- * often (over every username), else counted as a failure.
+ * The address's half of reserving a login attempt: counted as a failure of the address (over
+ * every username), or refused once the address has failed too often, unless the attempt is
+ * the first of its username from this address (then it is counted and never refused: a user
+ * with no failures from an address is not locked out by other users' guessers there).
  *
- * KEYS: 1 the address's failures. ARGV: 1 window ms, 2 failures allowed.
+ * KEYS: 1 the address's failures. ARGV: 1 window ms, 2 failures allowed, 3 1 if the attempt is
+ * the first of its username from the address, else 0.
  * Returns 1 if reserved, else 0.
  */
 export const RESERVE_ADDRESS_LUA = `
-if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] ~= '1' and tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[2]) then
+  return 0
+end
 if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1
 `;
@@ -64,9 +69,12 @@ return 1
 `;
 
 /**
- * Takes one reserved failure back, if the counter still exists (a DECR on an expired key
- * would leave a key without a TTL behind). KEYS: 1 a failure counter. Returns nothing.
+ * Takes one reserved failure back from each counter given, if it still exists (a DECR on an
+ * expired key would leave a key without a TTL behind). KEYS: failure counters of one hash
+ * slot. Returns nothing.
  */
 export const RELEASE_FAILURE_LUA = `
-if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+for _, key in ipairs(KEYS) do
+  if tonumber(redis.call('GET', key) or '0') > 0 then redis.call('DECR', key) end
+end
 `;
