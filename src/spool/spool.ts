@@ -23,6 +23,13 @@ export type SpoolRecord =
   | { kind: "decided"; batch: BatchId; entries: FireLogEntry[] }
   | { kind: "touches"; batch: BatchId; touches: Touch[] };
 
+/**
+ * Whether a spool keeps what it is given: ok; failing, when its disk refuses writes (what it
+ * takes waits in memory only, and is lost if the process ends); unavailable, when no spool
+ * could be opened (nothing is kept).
+ */
+export type SpoolHealth = "ok" | "failing" | "unavailable";
+
 /** Where accepted writes wait while Redis is away (a file on Node). */
 export interface Spool {
   /** Adds a record; false when the spool is full and the record was not kept. */
@@ -34,6 +41,7 @@ export interface Spool {
   readonly size: number;
   readonly bytes: number;
   readonly full: boolean;
+  readonly health: SpoolHealth;
   /** Resolves once every record added so far is durable. */
   flushed(): Promise<void>;
   close(): Promise<void>;

@@ -85,6 +85,9 @@ export function instrumentSpool(spool: Spool, metrics: NodeMetrics): Spool {
     get full() {
       return spool.full;
     },
+    get health() {
+      return spool.health;
+    },
     flushed: () => spool.flushed(),
     close: () => spool.close(),
   };
