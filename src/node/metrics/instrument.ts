@@ -69,6 +69,7 @@ export function instrumentSpool(spool: Spool, metrics: NodeMetrics): Spool {
     add(record) {
       const kept = spool.add(record);
       if (kept) metrics.spooled();
+      else metrics.notKept(record);
       return kept;
     },
     peek: () => spool.peek(),
