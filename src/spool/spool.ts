@@ -15,8 +15,9 @@ export interface SpooledFire {
  * What the edge accepted and could not write, in the order it was numbered: fires to attribute
  * and log, fires Redis has decided that the event store has not taken yet (`decided`: written
  * as decided, never decided again), or touches to record. Replaying a record twice changes
- * nothing (the attribution script remembers counted fires, the event store each batch it took,
- * and a touch is stored once), so a record is removed only after it was taken.
+ * nothing (the attribution script remembers each decision until its batch is stored, the
+ * event store each batch it took, and a touch is stored once), so a record is removed only
+ * after it was taken.
  */
 export type SpoolRecord =
   | { kind: "fires"; batch: BatchId; fires: SpooledFire[] }

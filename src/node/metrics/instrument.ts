@@ -50,6 +50,7 @@ export function instrumentStorage(storage: EdgeStorage, metrics: NodeMetrics): E
     },
     attribution: {
       decide: (batch) => timed(metrics, "redis", batch.length, () => attribution.decide(batch)),
+      forget: (fires) => attribution.forget(fires),
     },
     fireLog: {
       append: async (entries, batch) => {
