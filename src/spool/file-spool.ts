@@ -213,6 +213,9 @@ export class FileSpool implements Spool {
   }
 
   async close(): Promise<void> {
+    // What is left is written alone, without the lines of what was taken: the next start (or
+    // a version that knows no "taken" lines) reads only what waits.
+    if (this.fileBytes > this.liveBytes) this.rewriteNext = true;
     await this.flushed();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

@@ -130,6 +130,17 @@ describe("FileSpool", () => {
     await spool.close();
   });
 
+  it("leaves only what waits in the file when closed", async () => {
+    const spool = await open();
+    const records = [1, 2, 3].map((seq) => touches("a", seq));
+    for (const record of records) spool.add(record);
+    await spool.flushed();
+    spool.remove(records[0] as SpoolRecord);
+    await spool.close();
+    const lines = readFileSync(join(dir, "spool.jsonl"), "utf8").trimEnd().split("\n");
+    expect(lines.map((line) => JSON.parse(line).batch.seq)).toEqual([2, 3]);
+  });
+
   it("belongs to one process: a live owner's lock refuses, a dead owner's is taken over", async () => {
     const lock = join(dir, "spool.jsonl.lock");
     writeFileSync(lock, String(process.ppid)); // alive: the process that started this test
