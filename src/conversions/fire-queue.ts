@@ -252,7 +252,11 @@ export class FireQueue implements FireSink {
     if (!spool?.add(record)) {
       this.notices.note({
         level: "error",
-        msg: spool ? "spool full: not recorded" : "not recorded",
+        msg: !spool
+          ? "not recorded"
+          : spool.health === "unavailable"
+            ? "spool unavailable: not recorded"
+            : "spool full: not recorded",
         fires,
         touches,
         // Without an error of its own, the record was meant for the spool from the start.

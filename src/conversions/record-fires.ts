@@ -1,8 +1,8 @@
-import { ineligibility } from "../attribution/eligibility.js";
+import { ineligibility, isKnownUser } from "../attribution/eligibility.js";
 import type { Decision } from "../attribution/types.js";
 import type { EdgePixel } from "../pixels/pixel-document.js";
 import type { SpoolRecord } from "../spool/spool.js";
-import type { AttributionStore, BatchId, FireLog } from "../storage/ports.js";
+import type { AttributionStore, BatchId, DecidedFire, FireLog } from "../storage/ports.js";
 import { type AcceptedFire, type FireLogEntry, fireLogRow } from "./log-rows.js";
 
 export interface FireToRecord {
@@ -66,4 +66,39 @@ export async function recordFires(
   } catch (error) {
     throw new StoreWriteFailed(entries, id, error);
   }
+  await forgetDecisions(
+    storage.attribution,
+    toDecide.map(({ pixel, fire }) => ({ pixelId: pixel.id, fire })),
+  );
 }
+
+/**
+ * Tells the attribution store that these decided fires are stored (waited for, so that a
+ * drain or a shutdown leaves nothing behind); a failure is no failure of the batch, which is
+ * stored: a decision not forgotten only waits for its expiry.
+ */
+export async function forgetDecisions(
+  attribution: AttributionStore,
+  fires: DecidedFire[],
+): Promise<void> {
+  if (fires.length > 0) await attribution.forget(fires).catch(() => {});
+}
+
+/** The fires of stored entries that the attribution store may have decided (and remembers). */
+export function decidedIn(entries: readonly FireLogEntry[]): DecidedFire[] {
+  return entries.flatMap(({ fire }) =>
+    fire.pixel_id !== null && isKnownUser(fire.user_id) && REMEMBERED.has(fire.reason)
+      ? [{ pixelId: fire.pixel_id, fire }]
+      : [],
+  );
+}
+
+/** The reasons the attribution store gives (the others are decided without it). */
+const REMEMBERED = new Set<string>([
+  "counted",
+  "no_touch",
+  "duplicate_event",
+  "duplicate_order",
+  "repeat_user",
+  "repeat_interval",
+]);

@@ -10,6 +10,7 @@ import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
+import { spoolReadiness } from "../spool/spool-readiness.js";
 import { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
@@ -217,11 +218,7 @@ export async function createNodeRuntime(
         checks: {
           redis: await answersWithin(redis.ping(), "unreachable"),
           store: await fireLog.status(),
-          spool: !spool
-            ? "ok"
-            : spool.full
-              ? `full (${spool.bytes} bytes): new fires are not kept`
-              : "ok",
+          spool: spoolReadiness(spool),
         },
         counts: { dead_letters: await fireLog.deadLetters() },
       }),

@@ -4,7 +4,6 @@ import { serve } from "@hono/node-server";
 import { AggregatorRegistry, register } from "prom-client";
 import { ensureAdmin } from "../api/objects/users.js";
 import type { Config } from "../config.js";
-import { FileSpool } from "../spool/file-spool.js";
 import { CloudflareKvWriter } from "../storage/cloudflare-kv-writer.js";
 import type { Logger } from "../storage/ports.js";
 import { guardedCreateServer } from "./guarded-server.js";
@@ -13,6 +12,7 @@ import { serveMetrics } from "./metrics/metrics-server.js";
 import { createNodeMetrics } from "./metrics/node-metrics.js";
 import { createNodeRuntime } from "./node-runtime.js";
 import { openRedisOrExit } from "./open-redis.js";
+import { openSpool } from "./open-spool.js";
 import { openStore } from "./open-store.js";
 import { answerUnparsableRequests } from "./unparsable-requests.js";
 
@@ -33,11 +33,7 @@ export async function runServer(config: Config, log: Logger): Promise<void> {
   );
 
   const kv = config.cloudflareKv ? new CloudflareKvWriter(config.cloudflareKv) : null;
-  const spool = await FileSpool.open({
-    path: config.spoolPath,
-    maxBytes: config.spoolMaxBytes,
-    log,
-  }).catch((error: Error) => {
+  const spool = await openSpool(config, log).catch((error: Error) => {
     console.error(error.message);
     process.exit(1);
   });

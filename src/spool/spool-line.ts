@@ -1,5 +1,25 @@
 import type { EdgePixel } from "../pixels/pixel-document.js";
+import type { BatchId } from "../storage/ports.js";
 import type { SpooledFire, SpoolRecord } from "./spool.js";
+
+/**
+ * A line saying that a record written earlier in the file was taken: a restart skips that
+ * record instead of sending it again. `of` names the record's kind, since a batch's `decided`
+ * record replaces its `fires` record under the same batch number.
+ */
+export interface TakenMark {
+  kind: "taken";
+  of: SpoolRecord["kind"];
+  batch: BatchId;
+}
+
+/** What identifies a record in the file: its kind and its batch number. */
+export const recordKey = (of: SpoolRecord["kind"], batch: BatchId): string =>
+  `${of}:${batch.writer}:${batch.seq}`;
+
+/** The line that marks `record` taken. */
+export const encodeTakenLine = (record: SpoolRecord): string =>
+  JSON.stringify({ kind: "taken", of: record.kind, batch: record.batch } satisfies TakenMark);
 
 /** A spooled fire on disk: its pixel config as an index into the record's `pixels`. */
 type StoredFire = Omit<SpooledFire, "pixel"> & { pixel?: EdgePixel | null; p?: number };
@@ -29,9 +49,9 @@ export function encodeSpoolLine(record: SpoolRecord): string {
   return JSON.stringify({ ...record, fires, pixels });
 }
 
-/** A line of the spool file back as its record. */
-export function decodeSpoolLine(line: string): SpoolRecord {
-  const parsed = JSON.parse(line) as SpoolRecord & { pixels?: EdgePixel[] };
+/** A line of the spool file back as its record (or as the mark of a record taken). */
+export function decodeSpoolLine(line: string): SpoolRecord | TakenMark {
+  const parsed = JSON.parse(line) as (SpoolRecord | TakenMark) & { pixels?: EdgePixel[] };
   if (parsed.kind !== "fires" || !parsed.pixels) return parsed;
   const { pixels, ...record } = parsed;
   return {

@@ -1,6 +1,9 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
+/** Another live process holds the lock: a configuration to fix, not a disk that failed. */
+export class LockHeld extends Error {}
+
 /**
  * One process per spool file: two would truncate each other's records. The lock is a file
  * beside the spool holding the owner's pid, created exclusively; a lock whose process is gone
@@ -27,7 +30,7 @@ export async function lockFile(path: string, advice: string): Promise<() => Prom
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
       if (owner && owner !== process.pid && isAlive(owner))
-        throw new Error(
+        throw new LockHeld(
           `${path} is in use by process ${owner}: ${advice} ` +
             `(or delete ${lockPath} if that process is not one of ours)`,
         );

@@ -15,13 +15,21 @@ export interface SpooledFire {
  * What the edge accepted and could not write, in the order it was numbered: fires to attribute
  * and log, fires Redis has decided that the event store has not taken yet (`decided`: written
  * as decided, never decided again), or touches to record. Replaying a record twice changes
- * nothing (the attribution script remembers counted fires, the event store each batch it took,
- * and a touch is stored once), so a record is removed only after it was taken.
+ * nothing (the attribution script remembers each decision until its batch is stored, the
+ * event store each batch it took, and a touch is stored once), so a record is removed only
+ * after it was taken.
  */
 export type SpoolRecord =
   | { kind: "fires"; batch: BatchId; fires: SpooledFire[] }
   | { kind: "decided"; batch: BatchId; entries: FireLogEntry[] }
   | { kind: "touches"; batch: BatchId; touches: Touch[] };
+
+/**
+ * Whether a spool keeps what it is given: ok; failing, when its disk refuses writes (what it
+ * takes waits in memory only, and is lost if the process ends); unavailable, when no spool
+ * could be opened (nothing is kept).
+ */
+export type SpoolHealth = "ok" | "failing" | "unavailable";
 
 /** Where accepted writes wait while Redis is away (a file on Node). */
 export interface Spool {
@@ -34,6 +42,7 @@ export interface Spool {
   readonly size: number;
   readonly bytes: number;
   readonly full: boolean;
+  readonly health: SpoolHealth;
   /** Resolves once every record added so far is durable. */
   flushed(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,9 @@
-import { type FireToRecord, recordFires } from "../conversions/record-fires.js";
+import {
+  decidedIn,
+  type FireToRecord,
+  forgetDecisions,
+  recordFires,
+} from "../conversions/record-fires.js";
 import type { WriteStorage } from "../storage/ports.js";
 import type { SpoolRecord } from "./spool.js";
 
@@ -16,6 +21,7 @@ export async function writeSpooled(storage: WriteStorage, record: SpoolRecord): 
   }
   if (record.kind === "decided") {
     await storage.fireLog.append(record.entries, record.batch);
+    await forgetDecisions(storage.attribution, decidedIn(record.entries));
     return;
   }
   const fires: FireToRecord[] = [];

@@ -22,9 +22,14 @@ export const keys = {
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
   /**
    * A user's repeat state on a pixel, one sorted set: the last counted conversion, the order
-   * ids counted, and the counted fires (so that deciding one again answers the same).
+   * ids and event ids counted.
    */
   repeatState: (userId: string, pixelId: number) => `{u:${userId}}:r:${pixelId}`,
+  /**
+   * The decisions of a user's fires on a pixel whose fire time falls on `day` (days since the
+   * epoch), until their batch is stored: a fire decided again gets its first answer.
+   */
+  decisions: (userId: string, pixelId: number, day: number) => `{u:${userId}}:d:${pixelId}:${day}`,
 
   /** A signed impression id already recorded (per advertiser: ad servers number their own). */
   impressionId: (advertiserId: number, aid: string) => `aid:${advertiserId}:${aid}`,

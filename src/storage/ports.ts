@@ -56,10 +56,24 @@ export interface ImpressionIds {
  * atomically and in the order given (a later fire of a user sees what an earlier one wrote).
  */
 export interface AttributionStore {
-  /** Decides fires in order; deciding a fire again (same id) gives its first answer. */
+  /**
+   * Decides fires in order; deciding a fire again (same id) gives its first answer, until
+   * `forget` is told its batch was stored.
+   */
   decide(
     batch: ReadonlyArray<{ pixel: EdgePixel; fire: Fire & { id: string } }>,
   ): Promise<Decision[]>;
+  /**
+   * The event store took these decided fires: a replay can no longer change what was stored,
+   * so their decisions need not be remembered. Best effort: what is not forgotten expires.
+   */
+  forget(fires: ReadonlyArray<DecidedFire>): Promise<void>;
+}
+
+/** A fire the attribution store decided, as `forget` names it. */
+export interface DecidedFire {
+  pixelId: number;
+  fire: { id: string; user_id: string; ts: number };
 }
 
 /**

@@ -77,6 +77,70 @@ describe("FileSpool", () => {
     expect(readFileSync(join(dir, "spool.jsonl"), "utf8").split("\n")).toHaveLength(4);
   });
 
+  it("counts only what waits: a record taken before its line was written leaves no bytes, and a restart finds nothing", async () => {
+    const spool = await open();
+    const [first, second] = [touches("a", 1), touches("a", 2)];
+    spool.add(first);
+    await spool.flushed();
+    spool.add(second); // taken by the replay before its 20 ms sync
+    spool.remove(first);
+    spool.remove(second);
+    await spool.flushed();
+    expect([spool.size, spool.bytes]).toEqual([0, 0]);
+    expect(statSync(join(dir, "spool.jsonl")).size).toBe(0);
+    await spool.close();
+    const again = await open();
+    expect(again.peek()).toBeUndefined();
+    await again.close();
+  });
+
+  it("under a steady flow through it, stays within its bound and a restart without close finds only what waits", async () => {
+    const line = Buffer.byteLength(`${JSON.stringify(touches("a", 1))}\n`);
+    const spool = await open(line * 4);
+    // An outage's replay under load: each record is taken while the next comes in.
+    let previous: SpoolRecord | null = null;
+    const refused: number[] = [];
+    for (let seq = 1; seq <= 100; seq++) {
+      const record = touches("a", seq);
+      if (!spool.add(record)) refused.push(seq);
+      await spool.flushed();
+      if (previous) spool.remove(previous);
+      previous = record;
+    }
+    spool.add(touches("a", 101));
+    await spool.flushed();
+    expect(refused).toEqual([]);
+    expect(spool.full).toBe(false);
+    const waiting = [100, 101].reduce(
+      (n, seq) => n + Buffer.byteLength(`${JSON.stringify(touches("a", seq))}\n`),
+      0,
+    );
+    expect([spool.size, spool.bytes]).toEqual([2, waiting]);
+    // Records taken are dropped from the file as it goes: it stays within 1.25 × its bound.
+    expect(statSync(join(dir, "spool.jsonl")).size).toBeLessThanOrEqual(line * 5);
+    // A crash now (no close): the next start sends again only the two records still waiting.
+    const again = await open();
+    const found: number[] = [];
+    for (let r = again.peek(); r; r = again.peek()) {
+      found.push(r.batch.seq);
+      again.remove(r);
+    }
+    expect(found).toEqual([100, 101]);
+    await again.close();
+    await spool.close();
+  });
+
+  it("leaves only what waits in the file when closed", async () => {
+    const spool = await open();
+    const records = [1, 2, 3].map((seq) => touches("a", seq));
+    for (const record of records) spool.add(record);
+    await spool.flushed();
+    spool.remove(records[0] as SpoolRecord);
+    await spool.close();
+    const lines = readFileSync(join(dir, "spool.jsonl"), "utf8").trimEnd().split("\n");
+    expect(lines.map((line) => JSON.parse(line).batch.seq)).toEqual([2, 3]);
+  });
+
   it("belongs to one process: a live owner's lock refuses, a dead owner's is taken over", async () => {
     const lock = join(dir, "spool.jsonl.lock");
     writeFileSync(lock, String(process.ppid)); // alive: the process that started this test

@@ -50,6 +50,7 @@ export function instrumentStorage(storage: EdgeStorage, metrics: NodeMetrics): E
     },
     attribution: {
       decide: (batch) => timed(metrics, "redis", batch.length, () => attribution.decide(batch)),
+      forget: (fires) => attribution.forget(fires),
     },
     fireLog: {
       append: async (entries, batch) => {
@@ -69,6 +70,7 @@ export function instrumentSpool(spool: Spool, metrics: NodeMetrics): Spool {
     add(record) {
       const kept = spool.add(record);
       if (kept) metrics.spooled();
+      else metrics.notKept(record);
       return kept;
     },
     peek: () => spool.peek(),
@@ -84,6 +86,9 @@ export function instrumentSpool(spool: Spool, metrics: NodeMetrics): Spool {
     },
     get full() {
       return spool.full;
+    },
+    get health() {
+      return spool.health;
     },
     flushed: () => spool.flushed(),
     close: () => spool.close(),

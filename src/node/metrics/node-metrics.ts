@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 
 import type { Touch } from "../../attribution/types.js";
 import type { FireLogEntry } from "../../conversions/log-rows.js";
 import { RequestTally } from "../../metrics/request-tally.js";
+import { countFires, type SpoolRecord } from "../../spool/spool.js";
 import { requestSeries } from "./request-series.js";
 
 export type Backend = "redis" | "store";
@@ -88,6 +89,12 @@ export function createNodeMetrics(
     help: "Fires the event store refused for their data, kept aside in dead_letters (the rest of their batch stored)",
     registers,
   });
+  const notKept = new Counter({
+    name: "px_not_recorded_total",
+    help: "Fires and touches lost: Redis or the store did not take them and the spool could not keep them (full or unavailable)",
+    labelNames: ["kind"],
+    registers,
+  });
   new Gauge({
     name: "px_spool_records",
     help: "Records waiting in the spool",
@@ -98,7 +105,7 @@ export function createNodeMetrics(
   });
   new Gauge({
     name: "px_spool_bytes",
-    help: "Bytes of the spool file",
+    help: "Bytes the records waiting in the spool take in its file",
     registers,
     collect() {
       this.set(spool()?.bytes ?? 0);
@@ -133,6 +140,11 @@ export function createNodeMetrics(
     },
     deadLettered: (fires: number) => deadLetters.inc(fires),
     spooled: () => spooled.inc(),
+    notKept(record: SpoolRecord): void {
+      const fires = countFires(record);
+      if (fires) notKept.inc({ kind: "fire" }, fires);
+      if (record.kind === "touches") notKept.inc({ kind: "touch" }, record.touches.length);
+    },
     replayed: () => replayed.inc(),
   };
 }

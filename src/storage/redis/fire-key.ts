@@ -13,10 +13,10 @@ function fnv1a(text: string, seed: number): number {
 const hash16 = (text: string) => hex8(fnv1a(text, 0x811c9dc5)) + hex8(fnv1a(text, 0x01000193));
 
 /**
- * A fire id in 16 hex characters, as the user's repeat state in Redis remembers counted fires
- * (a short member keeps the state in Redis's compact encoding). For the edge's ids (64 random
- * bits per process and a counter) it is the two halves XORed: distinct within a process, and
- * the script compares it only among one user's fires on one pixel at the same millisecond.
+ * A fire id in 16 hex characters, as Redis remembers a fire's decision until its batch is
+ * stored (a short field keeps the hash in Redis's compact encoding). For the edge's ids (64
+ * random bits per process and a counter) it is the two halves XORed: distinct within a
+ * process, and the script compares it only among one user's fires on one pixel in one day.
  *
  * @example fireKey("3f1c9a0b-77d2-e415-0000-00000000002a") // "3f1c9a0b77d2e43f"
  */

@@ -1,5 +1,6 @@
 import { conversionRevenue } from "../../attribution/credit.js";
 import {
+  DAY_MS,
   EVENT_ID_MEMORY_MS,
   ORDER_ID_MEMORY_MS,
   REPEAT_STATE_TTL_MS,
@@ -8,13 +9,25 @@ import type { Decision, Fire, UncountedReason } from "../../attribution/types.js
 import { creditableLineItems, lookbackWindows } from "../../attribution/windows.js";
 import type { EdgePixel } from "../../pixels/pixel-document.js";
 import { keys } from "../keys.js";
-import type { AttributionStore } from "../ports.js";
+import type { AttributionStore, DecidedFire } from "../ports.js";
 import type { RedisClient } from "./connect.js";
 import { defineScript, type ScriptArg } from "./define-script.js";
 import { eventKey, fireKey } from "./fire-key.js";
-import { DECIDE_FIRES_LUA } from "./scripts/decide-fire.js";
+import { DECIDE_FIRES_LUA, FORGET_DECISIONS_LUA } from "./scripts/decide-fire.js";
 import { bySlot } from "./slot-groups.js";
 import { decodeTouch, encodeTouch } from "./touch-member.js";
+
+/**
+ * How long Redis remembers a decision its batch was never stored with (a process that ended
+ * between deciding and storing, a batch lost with a full spool): a decision is normally
+ * forgotten as soon as its batch is stored, and one still waiting in a spool is replayed long
+ * before this.
+ */
+export const DECISION_MEMORY_MS = 7 * DAY_MS;
+
+/** The hash that remembers a fire's decision (one per user, pixel and day of fire time). */
+const decisionsKey = (userId: string, pixelId: number, ts: number) =>
+  keys.decisions(userId, pixelId, Math.floor(ts / DAY_MS));
 
 interface Pending {
   pixel: EdgePixel;
@@ -30,9 +43,25 @@ interface Pending {
  */
 export class RedisAttributionStore implements AttributionStore {
   private readonly script;
+  private readonly forgetScript;
 
   constructor(private readonly redis: RedisClient) {
     this.script = defineScript<string[]>(redis, "decideFires", DECIDE_FIRES_LUA);
+    this.forgetScript = defineScript<number>(redis, "forgetDecisions", FORGET_DECISIONS_LUA);
+  }
+
+  async forget(fires: readonly DecidedFire[]): Promise<void> {
+    const groups = bySlot(this.redis, fires, ({ pixelId, fire }) =>
+      decisionsKey(fire.user_id, pixelId, fire.ts),
+    );
+    await Promise.all(
+      groups.map((group) =>
+        this.forgetScript(
+          group.map(({ pixelId, fire }) => decisionsKey(fire.user_id, pixelId, fire.ts)),
+          group.map(({ fire }) => fireKey(fire.id)),
+        ),
+      ),
+    );
   }
 
   async decide(items: readonly Pending[]): Promise<Decision[]> {
@@ -52,11 +81,17 @@ export class RedisAttributionStore implements AttributionStore {
 
   private callScript(group: readonly Pending[]): Promise<string[]> {
     const scriptKeys: string[] = [];
-    const args: ScriptArg[] = [ORDER_ID_MEMORY_MS, REPEAT_STATE_TTL_MS, EVENT_ID_MEMORY_MS];
+    const args: ScriptArg[] = [
+      ORDER_ID_MEMORY_MS,
+      REPEAT_STATE_TTL_MS,
+      EVENT_ID_MEMORY_MS,
+      DECISION_MEMORY_MS,
+    ];
     for (const { pixel, fire } of group) {
       scriptKeys.push(
         keys.touches(fire.user_id, pixel.advertiser_id),
         keys.repeatState(fire.user_id, pixel.id),
+        decisionsKey(fire.user_id, pixel.id, fire.ts),
       );
       const { viewMs, clickMs } = lookbackWindows(pixel);
       const lineItems = creditableLineItems(pixel);

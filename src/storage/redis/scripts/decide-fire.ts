@@ -5,31 +5,35 @@
  * src/attribution/credit.ts and repeat-rule.ts; test/attribution/lua-agrees.test.ts holds it
  * to them.
  *
- * A fire decided again (a retry or a spool replay after a reply was lost) gets the decision it
- * got the first time it was counted: counted fires are remembered by id, with their credit.
- * Other decisions write nothing, so deciding them again is harmless.
+ * A fire decided again (a retry, or a spool replay after a reply was lost) gets the decision
+ * it got the first time, whatever it was and whatever was decided since: every decision is
+ * remembered by fire, apart from the repeat state (whose trim must not forget it), until its
+ * batch is stored (FORGET_DECISIONS_LUA, sent once the event store took the batch).
  *
- * KEYS, 2 per fire: touches zset (member "ts:i|c:li:cp:cr", score ts) and the user's repeat
- *   state on the pixel, one sorted set (both with the user's hash tag): member "last" scored
- *   with the time of the last counted conversion, "o:<order_id>" scored with the time that
- *   order was counted, "e:<event key>" scored with the time that event_id was counted (the
- *   key is 16 hex characters of the id's hash, src/storage/redis/fire-key.ts), and "c:<fire key>|<touch member>|c or v" scored with the time of each
- *   counted fire. Members stay short (a 16-character fire key, one letter for the type) so that
- *   a user's state fits Redis's compact listpack encoding (members of at most 64 bytes). Past STATE_KEPT entries the oldest go ("last" is always the newest, so
- *   it stays); an order older than the order memory no longer counts, and the key expires
- *   with the state TTL after the last counted conversion.
- * ARGV: 1 order memory ms, 2 state ttl ms, 3 event id memory ms, then one per fire, its fields
- *   joined by "|" (one argument, not ten: each argument costs the client more than the
- *   script's parsing): fire key (src/storage/redis/fire-key.ts), ts, trigger_type, view window
- *   ms, click window ms, min_minutes_per_conv ("" = null), order_id ("" = none), event key
- *   ("" = none), the click id's click as a touch member ("" = none; the caller has checked its
- *   advertiser), and the creditable line item ids joined by ",".
+ * KEYS, 3 per fire (all with the user's hash tag): the touches zset (member
+ *   "ts:i|c:li:cp:cr", score ts); the user's repeat state on the pixel, one sorted set: member
+ *   "last" scored with the time of the last counted conversion, "o:<order_id>" scored with the
+ *   time that order was counted, "e:<event key>" scored with the time that event_id was
+ *   counted (16 hex characters of the id's hash, src/storage/redis/fire-key.ts); and the
+ *   decisions of the user's fires on the pixel that day (by fire time), a hash: fire key →
+ *   "reason|credited touch member|click or view". Members stay short so that both fit Redis's
+ *   compact listpack encoding. Past STATE_KEPT entries the oldest orders and events go, never
+ *   "last"; an order older than the order memory no longer counts; the state expires with the
+ *   state TTL after the last counted conversion, the decisions with the decision memory after
+ *   the last decision written to them (what a batch never stored leaves behind).
+ * ARGV: 1 order memory ms, 2 state ttl ms, 3 event id memory ms, 4 decision memory ms, then
+ *   one per fire, its fields joined by "|" (one argument, not ten: each argument costs the
+ *   client more than the script's parsing): fire key (src/storage/redis/fire-key.ts), ts,
+ *   trigger_type, view window ms, click window ms, min_minutes_per_conv ("" = null), order_id
+ *   ("" = none), event key ("" = none), the click id's click as a touch member ("" = none; the
+ *   caller has checked its advertiser), and the creditable line item ids joined by ",".
  * Returns, per fire, 3 entries: reason, credited touch member or "", "click"|"view"|"".
  */
 export const DECIDE_FIRES_LUA = `
 local order_memory = tonumber(ARGV[1])
 local ttl = ARGV[2]
 local event_memory = tonumber(ARGV[3])
+local decision_memory = ARGV[4]
 
 -- The last two fields of a touch member, for ties of time and line item (rare: parsed late).
 local function campaign_creative(m)
@@ -49,19 +53,11 @@ local function wins(m, ts, li, best)
   return cr > bcr
 end
 
--- How many entries (counted fires and order ids) one user's state on one pixel keeps at most.
+-- How many entries (order ids, event ids, "last") one user's state on one pixel keeps at most.
 local STATE_KEPT = 200
 
-local function decide(touches_key, state_key, fire_id, now, trigger,
+local function decide(touches_key, state_key, now, trigger,
                       view_ms, click_ms, min_mins, order, event, clicked, lineitems)
-  local prefix = 'c:' .. fire_id .. '|'
-  for _, m in ipairs(redis.call('ZRANGEBYSCORE', state_key, now, now)) do
-    if string.sub(m, 1, #prefix) == prefix then
-      local member, ctype = string.match(string.sub(m, #prefix + 1), '^(.*)|(%a)$')
-      return 'counted', member, (ctype == 'c') and 'click' or 'view'
-    end
-  end
-
   local oldest = now - math.max(view_ms, click_ms)
   local want_click, want_view = trigger ~= 'view', trigger ~= 'click'
   local view, click
@@ -122,19 +118,34 @@ local function decide(touches_key, state_key, fire_id, now, trigger,
   redis.call('ZADD', state_key, newest, 'last')
   if order ~= '' then redis.call('ZADD', state_key, now, 'o:' .. order) end
   if event ~= '' then redis.call('ZADD', state_key, now, 'e:' .. event) end
-  redis.call('ZADD', state_key, now, prefix .. credit.m .. '|' .. string.sub(ctype, 1, 1))
   if redis.call('ZCARD', state_key) > STATE_KEPT then
     redis.call('ZREMRANGEBYRANK', state_key, 0, -STATE_KEPT - 1)
+    -- "last" ties with the orders counted in its millisecond, and may sort before them.
+    redis.call('ZADD', state_key, newest, 'last')
   end
   redis.call('PEXPIRE', state_key, ttl)
   return 'counted', credit.m, ctype
+end
+
+-- A fire decided before answers as it did then; any other is decided and remembered.
+local remembered = {}
+local function decide_once(touches_key, state_key, decisions_key, fire_id, ...)
+  local before = redis.call('HGET', decisions_key, fire_id)
+  if before then return string.match(before, '^([^|]*)|([^|]*)|([^|]*)$') end
+  local reason, member, ctype = decide(touches_key, state_key, ...)
+  redis.call('HSET', decisions_key, fire_id, reason .. '|' .. member .. '|' .. ctype)
+  if not remembered[decisions_key] then
+    redis.call('PEXPIRE', decisions_key, decision_memory)
+    remembered[decisions_key] = true
+  end
+  return reason, member, ctype
 end
 
 local out = {}
 -- Fires of one pixel share its line item list: parsed once per call.
 local lineitem_sets = {}
 local k = 1
-for a = 4, #ARGV do
+for a = 5, #ARGV do
   local id, ts, trigger, view_ms, click_ms, min_mins, order, event, clicked, lis =
     string.match(ARGV[a], '^([^|]*)|(%d+)|(%a+)|(%d+)|(%d+)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   local lineitems = lineitem_sets[lis]
@@ -143,12 +154,22 @@ for a = 4, #ARGV do
     for li in string.gmatch(lis, '%d+') do lineitems[tonumber(li)] = true end
     lineitem_sets[lis] = lineitems
   end
-  local reason, member, ctype = decide(KEYS[k], KEYS[k + 1], id, tonumber(ts), trigger,
-    tonumber(view_ms), tonumber(click_ms), min_mins, order, event, clicked, lineitems)
+  local reason, member, ctype = decide_once(KEYS[k], KEYS[k + 1], KEYS[k + 2], id, tonumber(ts),
+    trigger, tonumber(view_ms), tonumber(click_ms), min_mins, order, event, clicked, lineitems)
   out[#out + 1] = reason
   out[#out + 1] = member
   out[#out + 1] = ctype
-  k = k + 2
+  k = k + 3
 end
 return out
+`;
+
+/**
+ * Forgets the decisions of fires whose batch the event store took: a replay of that batch
+ * changes nothing any more (the store ignores a batch it has), so they need not be
+ * remembered. KEYS: the decisions hash of each fire; ARGV: its fire key, in the same order.
+ */
+export const FORGET_DECISIONS_LUA = `
+for i = 1, #KEYS do redis.call('HDEL', KEYS[i], ARGV[i]) end
+return #KEYS
 `;
