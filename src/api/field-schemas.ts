@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_MONEY } from "../fields/money.js";
 import { MAX_OBJECT_ID } from "../fields/object-id.js";
+import { unstorableText } from "../fields/storable-text.js";
 import { isUserId } from "../fields/user-id.js";
 
 /**
@@ -22,3 +23,14 @@ export const userIdField = () =>
   z
     .string()
     .refine(isUserId, "must be a uuid2 user id (a decimal up to 18446744073709551615, or a UUID)");
+
+/** A name or code: trimmed, 1 to `max` characters, text PostgreSQL holds (no U+0000, no half characters). */
+export const textField = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => unstorableText(text) === null, {
+      error: (issue) => unstorableText(String(issue.input)) ?? "is not storable text",
+    });
