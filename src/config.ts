@@ -33,6 +33,11 @@ export interface Config {
   rateLimitEvents: number;
   adminUsername: string | null;
   adminPassword: string | null;
+  /**
+   * Where the first start keeps the admin login it generated (with neither ADMIN_USERNAME nor
+   * ADMIN_PASSWORD set), as the body of POST /auth, readable by its owner only.
+   */
+  adminLoginFile: string;
   /** Reports this process runs at once (0: it runs none and leaves them to other processes). */
   reportRunners: number;
   /** Rows a report may have; more ends it in error (excel: at most 100,000, as Xandr's). */
@@ -171,6 +176,7 @@ export function readConfig(env: Env): Config {
     rateLimitEvents: integer(env, "RATE_LIMIT_EVENTS", 600_000, 0, 1_000_000_000),
     adminUsername: text(env, "ADMIN_USERNAME") ?? null,
     adminPassword: text(env, "ADMIN_PASSWORD") ?? null,
+    adminLoginFile: text(env, "ADMIN_LOGIN_FILE") ?? ".data/admin-login.json",
     reportRunners: integer(env, "REPORT_RUNNERS", 1, 0, 16),
     reportMaxRows: integer(env, "REPORT_MAX_ROWS", 500_000, 1, 5_000_000),
     metrics: metrics(env),

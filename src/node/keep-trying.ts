@@ -43,7 +43,7 @@ export function keepTrying<T>(
       done.then(resolve, (error: unknown) => {
         notices.note({
           level: "warn",
-          msg: `${what}: waiting for Redis`,
+          msg: `${what}: waiting for Redis or the store`,
           error: redactError(error),
         });
         if (stopped) return;

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Hono } from "hono";
 import { type ApiDeps, createApiStores } from "../api/api-deps.js";
-import { edgeSync } from "../api/edge-sync.js";
 import { mountApi } from "../api/mount-api.js";
 import { objectNames } from "../api/reports/object-names.js";
 import { createApp } from "../app.js";
@@ -13,6 +12,8 @@ import type { Spool } from "../spool/spool.js";
 import { spoolReadiness } from "../spool/spool-readiness.js";
 import { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
 import { CachedPixelConfigs } from "../storage/cached-pixel-configs.js";
+import { EdgeCopyRelay } from "../storage/edge-copies/edge-copy-relay.js";
+import { kvTarget } from "../storage/edge-copies/edge-copy-target.js";
 import { PIXEL_CHANGES_CHANNEL } from "../storage/keys.js";
 import type { KeyValueNamespace } from "../storage/kv-pixel-configs.js";
 import type {
@@ -26,16 +27,19 @@ import type {
 import { duplicateRedis, type RedisClient } from "../storage/redis/connect.js";
 import { RedisAdvertiserSettings } from "../storage/redis/redis-advertiser-settings.js";
 import { RedisAttributionStore } from "../storage/redis/redis-attribution.js";
+import { RedisEdgeCopies } from "../storage/redis/redis-edge-copies.js";
 import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelChangeNotices } from "../storage/redis/redis-pixel-change-notices.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
-import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import type { SqlClient } from "../storage/sql/sql-client.js";
+import { SqlEdgeConfigs } from "../storage/sql/sql-edge-configs.js";
 import { answersWithin } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
 import type { NodeMetrics } from "./metrics/node-metrics.js";
+import { sharedSigningSecret } from "./signing-secret.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
 function nodeHeader(c: Context, name: string): string | null {
@@ -47,6 +51,8 @@ function nodeHeader(c: Context, name: string): string | null {
 
 /** Xandr's own limit for tab-separated reports. */
 const EXCEL_MAX_ROWS = 100_000;
+/** How often the edge copies are brought up to date without an API write here to do it. */
+const EDGE_COPY_EVERY_MS = 2000;
 /** How often an idle report runner looks for reports other processes queued. */
 const REPORT_POLL_MS = 1000;
 
@@ -65,6 +71,8 @@ function presetNodeHeader(c: Context, name: string, value: string): boolean {
 export type EventStore = FireLog &
   FireLogReader & {
     status(): Promise<string>;
+    /** The database of the API's objects (SPEC 15): refuses until the store is ready. */
+    sqlWhenReady: SqlClient;
     /** Fires kept aside because the store refused their data (0 while it is away). */
     deadLetters(): Promise<number>;
     reportJobs: ReportJobStore;
@@ -93,6 +101,8 @@ export interface NodeRuntime {
   fires: FireQueue;
   /** Runs queued reports (REPORT_RUNNERS at once). */
   reportRunner: ReportRunner;
+  /** Carries committed object changes to the edge's copies in Redis (and KV). */
+  edgeCopies: EdgeCopyRelay;
   /** Resolves once every accepted fire and touch has been written. */
   drain(): Promise<void>;
   /** Stops listening for pixel changes and waits for background writes. */
@@ -119,8 +129,10 @@ export async function createNodeRuntime(
   // is checked once the shared secret could be read (SPEC 13).
   const secret = config.signingSecret
     ? { result: Promise.resolve(config.signingSecret), firstAttempt: Promise.resolve(), stop() {} }
-    : keepTrying("signing secret", () => sharedSigningSecret(redis), log);
-  const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis), {
+    : keepTrying("signing secret", () => sharedSigningSecret(fireLog.sqlWhenReady, redis), log);
+  // A copy missing from Redis (emptied, evicted) is read from PostgreSQL and written back.
+  const edgeConfigs = new SqlEdgeConfigs(fireLog.sqlWhenReady);
+  const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis, edgeConfigs), {
     ttlMs: config.pixelCacheTtlMs,
     maxEntries: config.pixelCacheMaxEntries,
   });
@@ -144,17 +156,30 @@ export async function createNodeRuntime(
     pixels: pixelCache,
     touches: new RedisTouchStore(redis, clock),
     impressionIds: new RedisImpressionIds(redis),
-    advertisers: advertiserCache.over(new RedisAdvertiserSettings(redis)),
+    advertisers: advertiserCache.over(
+      new RedisAdvertiserSettings(
+        redis,
+        async (id) => (await edgeConfigs.advertisers([id]))[0] ?? null,
+      ),
+    ),
     attribution: new RedisAttributionStore(redis),
     fireLog,
   };
   const storage = metrics ? instrumentStorage(bare, metrics) : bare;
-  const toEdges = edgeSync(
-    { configs: new RedisPixelConfigs(redis), notices: new RedisPixelChangeNotices(redis) },
-    kv,
+  const edgeCopies = new EdgeCopyRelay(
+    fireLog.sqlWhenReady,
+    [new RedisEdgeCopies(redis), ...(kv ? [kvTarget(kv, log)] : [])],
+    new RedisPixelChangeNotices(redis),
     log,
+    (pixelIds) => {
+      // This process's caches first: a fire right after an API write here sees it (other
+      // processes hear of it over pub/sub).
+      for (const id of pixelIds) pixelCache.invalidate(id);
+      advertiserCache.invalidate();
+    },
   );
-  const stores = createApiStores(redis, clock);
+  edgeCopies.start(EDGE_COPY_EVERY_MS);
+  const stores = createApiStores(redis, fireLog.sqlWhenReady, clock);
   const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
     source: fireLog.reportSource,
@@ -184,13 +209,7 @@ export async function createNodeRuntime(
     clock,
     log,
     clientAddress: clientAddress(config.trustProxy),
-    // This process's cache is dropped before the API answers, so a fire right after a PUT
-    // here sees the change; other processes hear of it over pub/sub.
-    syncPixels: async (change) => {
-      for (const pixel of change.pixels) pixelCache.invalidate(pixel.id);
-      advertiserCache.invalidate();
-      await toEdges(change);
-    },
+    syncEdges: () => edgeCopies.flush(),
     conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },
   };
   const app = createApp(
@@ -245,9 +264,11 @@ export async function createNodeRuntime(
     tasks,
     fires,
     reportRunner,
+    edgeCopies,
     drain,
     async close() {
       secret.stop();
+      await edgeCopies.stop();
       await reportRunner.stop();
       subscriber.disconnect();
       await tasks.drain();

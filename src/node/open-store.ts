@@ -34,6 +34,8 @@ export interface OpenedStore extends FireLog, FireLogReader {
   /** Resolves once migrations have been applied (for tests and tools that need the schema). */
   readonly ready: Promise<void>;
   readonly sql: SqlClient;
+  /** The same database for the API's objects: refuses with DependencyDown until it is ready. */
+  readonly sqlWhenReady: SqlClient;
   readonly reportJobs: ReportJobStore;
   readonly reportSource: ReportSource;
   close(): Promise<void>;
@@ -49,8 +51,15 @@ export async function openStore(
   config: Config,
   log: Logger,
   clock: () => number,
-  /** Told how many fires a batch kept aside as dead letters (metrics). */
-  keptAside?: (fires: number) => void,
+  options: {
+    /** Told how many fires a batch kept aside as dead letters (metrics). */
+    keptAside?: ((fires: number) => void) | undefined;
+    /**
+     * Runs after the migrations, before the store says it is ready (and retried with them):
+     * the copy of an earlier version's objects from Redis.
+     */
+    afterMigrate?: ((sql: SqlClient) => Promise<unknown>) | undefined;
+  } = {},
 ): Promise<OpenedStore> {
   let unlock: (() => Promise<void>) | null = null;
   let sql: SqlClient;
@@ -62,7 +71,7 @@ export async function openStore(
     );
     sql = await pgliteClient(config.localStoreDir);
   }
-  const store = new SqlEventStore(sql, config.retention, clock, log, keptAside);
+  const store = new SqlEventStore(sql, config.retention, clock, log, options.keptAside);
   let migrated = false;
   let lastError = "not connected yet";
   let closed = false;
@@ -78,6 +87,7 @@ export async function openStore(
     if (closed) return;
     try {
       const version = await migrate(sql);
+      await options.afterMigrate?.(sql);
       migrated = true;
       log({
         level: "info",
@@ -125,9 +135,20 @@ export async function openStore(
     if (!migrated) throw new DependencyDown("store", lastError);
     return store;
   };
+  const whenReady = <T>(work: () => Promise<T>): Promise<T> =>
+    migrated ? work() : Promise.reject(new DependencyDown("store", lastError));
+  const sqlWhenReady: SqlClient = {
+    endpoint: sql.endpoint,
+    query: (text, params) => whenReady(() => sql.query(text, params)),
+    script: (text) => whenReady(() => sql.script(text)),
+    session: (work) => whenReady(() => sql.session(work)),
+    transaction: (work) => whenReady(() => sql.transaction(work)),
+    close: async () => {},
+  };
   return {
     endpoint: sql.endpoint,
     sql,
+    sqlWhenReady,
     ready,
     async append(entries: readonly FireLogEntry[], batch: BatchId) {
       try {

@@ -6,7 +6,9 @@ import { ensureAdmin } from "../api/objects/users.js";
 import type { Config } from "../config.js";
 import { CloudflareKvWriter } from "../storage/cloudflare-kv-writer.js";
 import type { Logger } from "../storage/ports.js";
+import { keepFirstLogin } from "./first-login.js";
 import { guardedCreateServer } from "./guarded-server.js";
+import { importRedisObjects } from "./import-redis-objects.js";
 import { keepTrying, redactError } from "./keep-trying.js";
 import { serveMetrics } from "./metrics/metrics-server.js";
 import { createNodeMetrics } from "./metrics/node-metrics.js";
@@ -42,19 +44,22 @@ export async function runServer(config: Config, log: Logger): Promise<void> {
     config.metrics || worker !== null
       ? createNodeMetrics(register, () => ({ records: spool.size, bytes: spool.bytes }))
       : null;
-  const store = await openStore(config, log, Date.now, metrics?.deadLettered).catch(
-    (error: Error) => {
-      console.error(error.message);
-      process.exit(1);
-    },
-  );
+  const store = await openStore(config, log, Date.now, {
+    keptAside: metrics?.deadLettered,
+    afterMigrate: (sql) => importRedisObjects(redis, sql, log),
+  }).catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
   // Constructing one is what makes a worker answer the primary's requests for its series.
   if (worker !== null) {
     AggregatorRegistry.setRegistries([register]);
     new AggregatorRegistry();
   }
   const runtime = await createNodeRuntime(config, redis, store, log, { kv, spool, metrics });
-  // Not waited for: with Redis away the edge listens now and the admin is made once it is back.
+  // The admin is made once the store is ready (its objects copied from an earlier version's Redis
+  // first, whose users keep their ids); with the store away the edge listens after 3 s at most.
+  await Promise.race([store.ready, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
   const admin =
     worker === null || worker === 1
       ? keepTrying(
@@ -63,7 +68,13 @@ export async function runServer(config: Config, log: Logger): Promise<void> {
             ensureAdmin(
               runtime.api,
               { username: config.adminUsername, password: config.adminPassword },
-              (line) => console.log(line),
+              (login) =>
+                keepFirstLogin(
+                  config.adminLoginFile,
+                  login,
+                  httpAddress(config.host === "0.0.0.0" ? "127.0.0.1" : config.host, config.port),
+                  log,
+                ),
             ),
           log,
         )

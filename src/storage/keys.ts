@@ -13,11 +13,20 @@ const objectByCode = (type: string, parentId: number, code: string) =>
 export const keys = {
   object,
   objectByCode,
-  // The edge's reads of the same documents the API writes.
+  // Where versions before PostgreSQL kept the API's objects (read once, by the migration to it).
   pixel: (id: number) => object("pixel", id),
   pixelByCode: (memberId: number, code: string) => objectByCode("pixel", memberId, code),
   advertiser: (id: number) => object("advertiser", id),
   sequence: (type: string) => `seq:${type}`,
+
+  // The edge's copies of PostgreSQL's configs (SPEC 15), written by the edge copy relay and on
+  // a Node edge's read-through; every one can be rebuilt (`npm run rebuild-edge`).
+  /** A pixel's EdgePixel config as JSON, or `null` (no such pixel, for a while). */
+  edgePixel: (id: number) => `edge:pixel:${id}`,
+  /** The id of the pixel with this code in this member, or `0` (none, for a while). */
+  edgePixelByCode: (memberId: number, code: string) => `edge:pixel-code:${memberId}:${code}`,
+  /** An advertiser's click settings as JSON (EdgeAdvertiser), or `null`. */
+  edgeAdvertiser: (id: number) => `edge:advertiser:${id}`,
 
   touches: (userId: string, advertiserId: number) => `{u:${userId}}:touches:${advertiserId}`,
   /**

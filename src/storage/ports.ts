@@ -32,6 +32,14 @@ export interface PixelConfigSource {
   peek?(ref: PixelRef): EdgePixel | null | undefined;
 }
 
+/** What the edge keeps of an advertiser: its click settings (its allowlist is in each pixel). */
+export interface EdgeAdvertiser {
+  id: number;
+  member_id: number;
+  state: "active" | "inactive";
+  append_click_id: boolean;
+}
+
 /** What a click reads of its advertiser: whether its landing URL gets a click id (SPEC 12). */
 export interface AdvertiserSettings {
   appendsClickId(advertiserId: number): Promise<boolean>;
@@ -159,14 +167,6 @@ export interface ReportSource {
   rows(query: ReportQuery): Promise<SourceRow[]>;
 }
 
-/** Usernames, unique across the service whatever their case: each names one user's id. */
-export interface UserNames {
-  /** Gives the name to the user, atomically; false when another user has it already. */
-  claim(username: string, userId: number): Promise<boolean>;
-  /** The id of the user with this name, or null. */
-  find(username: string): Promise<number | null>;
-}
-
 /** One member's (or admin's) count of one kind of API use in one fixed window. */
 export interface RateCount {
   /** Whose count: `member-<id>`, or `admin-<user id>` for a system admin. */
@@ -235,5 +235,6 @@ export interface LoginThrottle {
 
 /** Tells every Node edge that a pixel's config changed, so that each drops its cached copy. */
 export interface PixelChangeNotices {
-  announce(pixelId: number): Promise<void>;
+  /** A pixel's config changed; `"*"`: any may have (an advertiser's settings changed). */
+  announce(pixelId: number | "*"): Promise<void>;
 }

@@ -52,8 +52,7 @@ export function mountAuthRoute(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
     if (!ticket.allowed) throw tooMany(ticket);
     if (ticket.delayMs > 0) await new Promise((r) => setTimeout(r, ticket.delayMs));
 
-    const id = await deps.stores.userNames.find(username);
-    const user = id === null ? null : await deps.stores.users.get(id);
+    const user = await deps.stores.users.byUsername(username);
     // An unknown user costs one hash check too, so timing does not tell which users exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !matches || !isActive(user)) {

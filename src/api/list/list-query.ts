@@ -1,14 +1,7 @@
+import type { FieldType, ListFilter, ListQuery } from "../../storage/object-store.js";
 import { syntaxError } from "../api-error.js";
 
-export type FieldType =
-  | "int"
-  | "double"
-  | "string"
-  | "enum"
-  | "boolean"
-  | "timestamp"
-  | "array"
-  | "object";
+export type { FieldType, ListQuery };
 
 /** A field as `/<service>/meta` describes it; lists honour exactly this. */
 export interface FieldMeta {
@@ -46,7 +39,7 @@ function comparable(type: FieldType, raw: string, name: string): number | string
 
 type Predicate = (object: Record<string, unknown>) => boolean;
 
-function filterFor(param: string, raw: string, byName: Map<string, FieldMeta>): Predicate {
+function filterOf(param: string, raw: string, byName: Map<string, FieldMeta>): ListFilter {
   // A field's own name wins: `min_minutes_per_conv` is a field, `min_min_minutes_per_conv` its bound.
   const [, prefix = "", name = param] = byName.has(param)
     ? [param, "", param]
@@ -54,33 +47,95 @@ function filterFor(param: string, raw: string, byName: Map<string, FieldMeta>): 
   const field = byName.get(name);
   if (!field?.filter_by)
     throw syntaxError(param, "is not a field this list can be filtered by (see meta)");
-  if (prefix === "like_") {
-    const needle = raw.toLowerCase();
+  if (prefix === "like_") return { field: name, type: field.type, op: "like", values: [raw] };
+  if (prefix === "min_" || prefix === "max_")
+    return {
+      field: name,
+      type: field.type,
+      op: prefix === "min_" ? "min" : "max",
+      values: [comparable(field.type, raw, param)],
+    };
+  const values = raw.split(",").map((v) => comparable(field.type, v.trim(), param));
+  if (values.length > MAX_FILTER_VALUES)
+    throw syntaxError(param, `at most ${MAX_FILTER_VALUES} values`);
+  return { field: name, type: field.type, op: "in", values };
+}
+
+/** Values one `field=v1,v2,…` filter may list. */
+const MAX_FILTER_VALUES = 1000;
+
+/**
+ * Reads the AppNexus list conventions: `field=v1,v2`, `min_`/`max_`/`like_` filters on the
+ * fields meta marks filterable, `sort=field.asc|desc` on sortable ones, `start_element` /
+ * `num_elements` (at most `maxPage`) paging and `fields=a,b`. `consumed` names the parameters
+ * the service itself has handled; any other is a filter and must be a real one.
+ */
+export function parseListQuery(
+  query: Readonly<Record<string, string>>,
+  meta: readonly FieldMeta[],
+  consumed: ReadonlySet<string>,
+  maxPage = MAX_PAGE,
+): ListQuery {
+  const byName = new Map(meta.map((f) => [f.name, f]));
+  const filters = Object.entries(query)
+    .filter(([param]) => !PAGING.has(param) && !consumed.has(param))
+    .map(([param, raw]) => filterOf(param, raw, byName));
+  let sort: ListQuery["sort"] = null;
+  if (query.sort) {
+    const [name = "", direction = "asc"] = query.sort.split(".");
+    const field = byName.get(name);
+    if (!field?.sort_by)
+      throw syntaxError("sort", `"${name}" is not a field this list can be sorted by`);
+    if (direction !== "asc" && direction !== "desc")
+      throw syntaxError("sort", "use field.asc or field.desc");
+    sort = { field: name, type: field.type, descending: direction === "desc" };
+  }
+  const start = nonNegativeInt("start_element", query.start_element, 0);
+  const size = nonNegativeInt("num_elements", query.num_elements, maxPage);
+  if (size > maxPage) throw syntaxError("num_elements", `must be at most ${maxPage}`);
+  let fields: string[] | null = null;
+  if (query.fields) {
+    fields = query.fields.split(",").map((f) => f.trim());
+    for (const f of fields)
+      if (!byName.has(f)) throw syntaxError("fields", `"${f}" is not a field`);
+  }
+  return { filters, sort, start, size, fields };
+}
+
+/** Whether an object passes a filter, as the database's list queries decide it. */
+function predicate(filter: ListFilter): Predicate {
+  const { field: name, op, values } = filter;
+  if (op === "like") {
+    const needle = String(values[0]).toLowerCase();
     return (o) =>
       String(o[name] ?? "")
         .toLowerCase()
         .includes(needle);
   }
-  if (prefix === "min_" || prefix === "max_") {
-    const bound = comparable(field.type, raw, param);
+  if (op === "min" || op === "max") {
+    const bound = values[0] as number | string;
     return (o) => {
       const v = o[name];
       if (v === null || v === undefined) return false;
-      return prefix === "min_" ? (v as number | string) >= bound : (v as number | string) <= bound;
+      return op === "min" ? (v as number | string) >= bound : (v as number | string) <= bound;
     };
   }
-  const wanted = new Set(
-    raw.split(",").map((v) => String(comparable(field.type, v.trim(), param))),
-  );
+  const wanted = new Set(values.map(String));
   return (o) => wanted.has(String(o[name]));
 }
 
-/**
- * Applies the AppNexus list conventions to objects: `field=v1,v2`, `min_`/`max_`/`like_`
- * filters on the fields meta marks filterable, `sort=field.asc|desc` on sortable ones,
- * `start_element`/`num_elements` (at most 100) paging and `fields=a,b`. `consumed` names the
- * parameters the service itself has handled; any other is a filter and must be a real one.
- */
+/** Only the fields a list asked for (`fields=`), null for those an object lacks. */
+export function projected<T extends object>(objects: readonly T[], fields: string[] | null) {
+  if (!fields) return [...objects] as Array<Partial<T>>;
+  return objects.map(
+    (o) =>
+      Object.fromEntries(
+        fields.map((f) => [f, (o as Record<string, unknown>)[f] ?? null]),
+      ) as Partial<T>,
+  );
+}
+
+/** The AppNexus list conventions applied in memory, to lists that are not tables. */
 export function listPage<T extends object>(
   objects: readonly T[],
   query: Readonly<Record<string, string>>,
@@ -89,20 +144,12 @@ export function listPage<T extends object>(
   /** The largest page: MAX_PAGE (100) for JSON lists; an export may take all its rows. */
   maxPage = MAX_PAGE,
 ): ListPage<T> {
-  const byName = new Map(meta.map((f) => [f.name, f]));
-  const predicates = Object.entries(query)
-    .filter(([param]) => !PAGING.has(param) && !consumed.has(param))
-    .map(([param, raw]) => filterFor(param, raw, byName));
+  const list = parseListQuery(query, meta, consumed, maxPage);
+  const predicates = list.filters.map(predicate);
   let rows = objects.filter((o) => predicates.every((p) => p(o as Record<string, unknown>)));
-
-  if (query.sort) {
-    const [name = "", direction = "asc"] = query.sort.split(".");
-    const field = byName.get(name);
-    if (!field?.sort_by)
-      throw syntaxError("sort", `"${name}" is not a field this list can be sorted by`);
-    if (direction !== "asc" && direction !== "desc")
-      throw syntaxError("sort", "use field.asc or field.desc");
-    const sign = direction === "asc" ? 1 : -1;
+  if (list.sort) {
+    const { field: name, descending } = list.sort;
+    const sign = descending ? -1 : 1;
     rows = [...rows].sort((a, b) => {
       const x = (a as Record<string, unknown>)[name] as number | string | null;
       const y = (b as Record<string, unknown>)[name] as number | string | null;
@@ -112,23 +159,11 @@ export function listPage<T extends object>(
       return (x < y ? -1 : 1) * sign;
     });
   }
-
-  const start = nonNegativeInt("start_element", query.start_element, 0);
-  const size = nonNegativeInt("num_elements", query.num_elements, maxPage);
-  if (size > maxPage) throw syntaxError("num_elements", `must be at most ${maxPage}`);
-  const page = rows.slice(start, start + size);
-
-  let items: Array<Partial<T>> = page;
-  if (query.fields) {
-    const wanted = query.fields.split(",").map((f) => f.trim());
-    for (const f of wanted)
-      if (!byName.has(f)) throw syntaxError("fields", `"${f}" is not a field`);
-    items = page.map(
-      (o) =>
-        Object.fromEntries(
-          wanted.map((f) => [f, (o as Record<string, unknown>)[f] ?? null]),
-        ) as Partial<T>,
-    );
-  }
-  return { items, count: rows.length, startElement: start, numElements: size };
+  const page = rows.slice(list.start, list.start + list.size);
+  return {
+    items: projected(page, list.fields),
+    count: rows.length,
+    startElement: list.start,
+    numElements: list.size,
+  };
 }

@@ -1,54 +1,34 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AdvertiserDocument } from "../../objects/documents.js";
+import { ObjectConflict } from "../../storage/object-store.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { integrity, notFound, syntaxError } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { respond, writeResponse } from "../envelope.js";
-import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { documentObject } from "../openapi/answered-objects.js";
-import { readObjects } from "../read-objects.js";
+import { readObjectPage } from "../read-objects.js";
 import { actingMember, visible, writingMember } from "../tenancy.js";
+import { advertiserObject } from "./definitions/advertiser.js";
 import { idList, oneId } from "./id-query.js";
 import { creationStamps } from "./timestamps.js";
 import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
-export const ADVERTISER_META: FieldMeta[] = [
-  { name: "id", type: "int", sort_by: true, filter_by: true },
-  { name: "code", type: "string", sort_by: true, filter_by: true },
-  { name: "name", type: "string", sort_by: true, filter_by: true },
-  { name: "state", type: "enum", sort_by: true, filter_by: true },
-  { name: "member_id", type: "int", sort_by: true, filter_by: true },
-  { name: "redirect_domains", type: "array", sort_by: false, filter_by: false },
-  { name: "append_click_id", type: "boolean", sort_by: false, filter_by: false },
-  { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
-  { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
-];
+export const ADVERTISER_META = advertiserObject.meta;
+export const AdvertiserInput = advertiserObject.input;
 
-const hostname = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(
-    /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    "must be a host name such as shop.example.com",
-  );
-
-export const AdvertiserInput = z
-  .object({
-    code: z.string().trim().min(1).max(100).nullable().optional(),
-    name: z.string().trim().min(1).max(255),
-    state: z.enum(["active", "inactive"]).optional(),
-    redirect_domains: z.array(hostname).max(100).nullable().optional(),
-    /** A signed /click appends `pxclid=<click id>` to its landing URL (SPEC 12). */
-    append_click_id: z.boolean().optional(),
-  })
-  .strict();
-
-const READ_ONLY = ["id", "member_id", "created_on", "last_modified"];
+const READ_ONLY = advertiserObject.readOnly;
 const body = documentedBody("advertiser", AdvertiserInput);
+
+/** What the database's refusals of an advertiser write mean. */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof ObjectConflict)) return error;
+  if (error.kind === "code")
+    return syntaxError("advertiser.code", "is already used by another advertiser");
+  return integrity("The advertiser still has pixels or line items; delete those first");
+}
 
 /** Finds the advertiser a request names by `?id=` or `?code=`, within the acting member. */
 export async function namedAdvertiser(
@@ -61,10 +41,8 @@ export async function namedAdvertiser(
   const code = c.req.query(params.code);
   let found: AdvertiserDocument | null = null;
   if (id !== null) found = await deps.stores.advertisers.get(id);
-  else if (code && member !== null) {
-    const byCode = await deps.stores.advertisers.idByCode(member, code);
-    found = byCode === null ? null : await deps.stores.advertisers.get(byCode);
-  } else if (code)
+  else if (code && member !== null) found = await deps.stores.advertisers.byCode(member, code);
+  else if (code)
     throw syntaxError(
       "member_id",
       `an admin must name the member to find an advertiser by ${params.code}`,
@@ -91,15 +69,14 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
     async (c) => {
       const member = await actingMember(c, deps);
       const ids = idList(c.req.query("id"));
-      let advertisers = await store.list(member);
-      if (ids) advertisers = advertisers.filter((a) => ids.includes(a.id));
       const code = c.req.query("code");
-      if (code !== undefined) advertisers = advertisers.filter((a) => a.code === code);
+      const scope = { member, ...(ids ? { ids } : {}), ...(code !== undefined ? { code } : {}) };
       const single = ids?.length === 1 || (code !== undefined && !ids);
-      return readObjects(
+      return readObjectPage(
         c,
         { one: "advertiser", many: "advertisers" },
-        advertisers,
+        store,
+        scope,
         ADVERTISER_META,
         new Set(["id", "code", "member_id"]),
         single,
@@ -121,21 +98,21 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
       const { values, warnings } = parseWrite(
         await jsonBody(c.req),
         "advertiser",
-        AdvertiserInput,
+        AdvertiserInput.partial().required({ name: true }),
         READ_ONLY,
       );
-      const advertiser: AdvertiserDocument = {
-        id: await store.nextId(),
-        code: values.code ?? null,
-        name: values.name,
-        state: values.state ?? "active",
-        member_id: member,
-        redirect_domains: values.redirect_domains ?? [],
-        append_click_id: values.append_click_id ?? false,
-        ...creationStamps(deps.clock()),
-      };
-      if (!(await store.put(advertiser, null)))
-        throw syntaxError("advertiser.code", "is already used by another advertiser");
+      const advertiser = await store
+        .create({
+          code: values.code ?? null,
+          name: values.name,
+          state: values.state ?? "active",
+          member_id: member,
+          redirect_domains: values.redirect_domains ?? [],
+          append_click_id: values.append_click_id ?? false,
+          ...creationStamps(deps.clock()),
+        })
+        .catch((error) => Promise.reject(refusal(error)));
+      await deps.syncEdges();
       return writeResponse(c, "advertiser", advertiser, warnings);
     },
   );
@@ -158,16 +135,20 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
         AdvertiserInput.partial(),
         READ_ONLY,
       );
-      const advertiser: AdvertiserDocument = {
+      const changed: AdvertiserDocument = {
         ...previous,
         ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)),
+        redirect_domains:
+          values.redirect_domains === null
+            ? []
+            : (values.redirect_domains ?? previous.redirect_domains),
         last_modified: creationStamps(deps.clock()).last_modified,
       };
-      if (!(await store.put(advertiser, previous)))
-        throw syntaxError("advertiser.code", "is already used by another advertiser");
+      const advertiser = await store
+        .update(changed)
+        .catch((error) => Promise.reject(refusal(error)));
       // The edge reads the advertiser's redirect_domains with each of its pixels.
-      const pixels = await deps.stores.pixels.list(advertiser.member_id);
-      await deps.syncPixels({ pixels: pixels.filter((p) => p.advertiser_id === advertiser.id) });
+      await deps.syncEdges();
       return writeResponse(c, "advertiser", advertiser, warnings);
     },
   );
@@ -183,15 +164,8 @@ export function mountAdvertiserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
     async (c) => {
       const member = await actingMember(c, deps);
       const advertiser = await namedAdvertiser(c, deps, member);
-      const pixels = (await deps.stores.pixels.list(advertiser.member_id)).filter(
-        (p) => p.advertiser_id === advertiser.id,
-      );
-      const lineItems = (await deps.stores.lineItems.list(advertiser.member_id)).filter(
-        (l) => l.advertiser_id === advertiser.id,
-      );
-      if (pixels.length || lineItems.length)
-        throw integrity("The advertiser still has pixels or line items; delete those first");
-      await store.delete(advertiser);
+      await store.delete(advertiser).catch((error) => Promise.reject(refusal(error)));
+      await deps.syncEdges();
       return respond(c, { status: "OK" });
     },
   );

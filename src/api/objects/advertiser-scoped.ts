@@ -1,20 +1,16 @@
 import type { Context } from "hono";
-import type { ZodType } from "zod";
 import { formatTimestamp } from "../../conversions/timestamps.js";
 import type { AdvertiserDocument } from "../../objects/documents.js";
-import type { RedisObjectStore, StoredObject } from "../../storage/redis/redis-object-store.js";
+import type { ObjectScope, ObjectStore, StoredObject } from "../../storage/object-store.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { notFound, syntaxError } from "../api-error.js";
-import type { FieldMeta } from "../list/list-query.js";
-import { readObjects } from "../read-objects.js";
-import { actingMember, visible } from "../tenancy.js";
+import { visible } from "../tenancy.js";
 import { namedAdvertiser } from "./advertiser-routes.js";
 import { idList, oneId } from "./id-query.js";
-import { jsonBody, type ParsedWrite, parseWrite } from "./write-body.js";
 
 /** Objects that belong to an advertiser: line items, campaigns, pixels. */
-type AdvertiserObject = StoredObject & { advertiser_id: number };
+export type AdvertiserObject = StoredObject & { advertiser_id: number };
 
 const ADVERTISER_PARAMS = { id: "advertiser_id", code: "advertiser_code" };
 const namesAdvertiser = (c: Context) =>
@@ -30,35 +26,21 @@ export const SCOPE_PARAMS = new Set([
 ]);
 
 /**
- * A GET's objects: the acting member's, narrowed to the advertiser (`advertiser_id` or
- * `advertiser_code`) and the ids the query names. `single` when exactly one id was asked for.
+ * Which objects a GET asks for: the acting member's, narrowed to the advertiser it names
+ * (`advertiser_id` or `advertiser_code`, which must be the member's) and the ids it lists.
+ * `single` when exactly one id was asked for.
  */
-export async function objectsForQuery<T extends AdvertiserObject>(
+export async function scopeForQuery(
   c: Context<ApiEnv>,
   deps: ApiDeps,
   member: number | null,
-  store: RedisObjectStore<T>,
-): Promise<{ objects: T[]; single: boolean }> {
-  let objects = await store.list(member);
-  if (namesAdvertiser(c)) {
-    const advertiser = await namedAdvertiser(c, deps, member, ADVERTISER_PARAMS);
-    objects = objects.filter((o) => o.advertiser_id === advertiser.id);
-  }
+): Promise<{ scope: ObjectScope; single: boolean }> {
+  const scope: ObjectScope = { member };
+  if (namesAdvertiser(c))
+    scope.advertiser = (await namedAdvertiser(c, deps, member, ADVERTISER_PARAMS)).id;
   const ids = idList(c.req.query("id"));
-  if (ids) objects = objects.filter((o) => ids.includes(o.id));
-  return { objects, single: ids?.length === 1 };
-}
-
-/** A GET of an advertiser's objects (line items, campaigns): one by id, or a list. */
-export async function readAdvertiserObjects<T extends AdvertiserObject>(
-  c: Context<ApiEnv>,
-  deps: ApiDeps,
-  store: RedisObjectStore<T>,
-  terms: { one: string; many: string },
-  meta: readonly FieldMeta[],
-): Promise<Response> {
-  const { objects, single } = await objectsForQuery(c, deps, await actingMember(c, deps), store);
-  return readObjects(c, terms, objects, meta, SCOPE_PARAMS, single);
+  if (ids) scope.ids = ids;
+  return { scope, single: ids?.length === 1 };
 }
 
 /** The advertiser a new object is for: named in the query, else by the body's advertiser_id. */
@@ -77,15 +59,15 @@ export async function advertiserForWrite(
 
 /**
  * The object a PUT or DELETE names: by `id` (in the query, or the body's id), or by `code`
- * under the advertiser the query names. `codeOwner` says whose codes are unique.
+ * under the advertiser the query names (`codeOwner` says whose codes are unique).
  */
 export async function namedObject<T extends AdvertiserObject>(
   c: Context<ApiEnv>,
   deps: ApiDeps,
   member: number | null,
-  store: RedisObjectStore<T>,
+  store: ObjectStore<T>,
   term: string,
-  codeOwner: (advertiser: AdvertiserDocument) => number,
+  codeOwner: "member" | "advertiser",
   bodyId?: unknown,
 ): Promise<T> {
   const id = oneId(c.req.query("id"), "id") ?? (typeof bodyId === "number" ? bodyId : null);
@@ -94,8 +76,8 @@ export async function namedObject<T extends AdvertiserObject>(
   if (id !== null) found = await store.get(id);
   else if (code) {
     const advertiser = await namedAdvertiser(c, deps, member, ADVERTISER_PARAMS);
-    const byCode = await store.idByCode(codeOwner(advertiser), code);
-    found = byCode === null ? null : await store.get(byCode);
+    found = await store.byCode(codeOwner === "member" ? advertiser.member_id : advertiser.id, code);
+    if (found && found.advertiser_id !== advertiser.id) found = null;
   } else throw syntaxError("id", `name the ${term} with id (or advertiser and code)`);
   if (!found || !visible(found, member)) throw notFound(term);
   const advertiserId = oneId(c.req.query("advertiser_id"), "advertiser_id");
@@ -133,31 +115,4 @@ export function applyChanges<T extends AdvertiserObject & { last_modified: strin
         changes[field] = [...((previous[field] as unknown[] | null) ?? []), ...added] as T[keyof T];
     }
   return { ...previous, ...changes, last_modified: formatTimestamp(options.now) };
-}
-
-/**
- * The PUT of an object that lists pixels (line items, campaigns): the object the query names,
- * and the body's changes applied to it; `pixels` grows with `append=true` and is emptied by
- * null. What to check and how to save stay with the route.
- */
-export async function changedPixelList<
-  T extends AdvertiserObject & { last_modified: string; pixels: unknown[] },
->(
-  c: Context<ApiEnv>,
-  deps: ApiDeps,
-  store: RedisObjectStore<T>,
-  term: string,
-  input: ZodType<Partial<Record<keyof T, unknown>>>,
-  readOnly: readonly string[],
-  codeOwner: (advertiser: AdvertiserDocument) => number,
-): Promise<{ previous: T; changed: T; warnings: ParsedWrite<T>["warnings"] }> {
-  const member = await actingMember(c, deps);
-  const previous = await namedObject(c, deps, member, store, term, codeOwner);
-  const { values, warnings } = parseWrite(await jsonBody(c.req), term, input, readOnly);
-  const changed = applyChanges(c, term, previous, values, {
-    appendable: ["pixels"],
-    emptiedByNull: ["pixels"],
-    now: deps.clock(),
-  });
-  return { previous, changed, warnings };
 }

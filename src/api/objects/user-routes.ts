@@ -5,25 +5,16 @@ import { notFound, syntaxError, unauthorized } from "../api-error.js";
 import { documentedRoute } from "../documented-route.js";
 import { writeResponse } from "../envelope.js";
 import { objectIdField } from "../field-schemas.js";
-import type { FieldMeta } from "../list/list-query.js";
 import { mountMetaRoute } from "../meta-route.js";
 import { documentObject } from "../openapi/answered-objects.js";
-import { readObjects } from "../read-objects.js";
+import { readObjectPage } from "../read-objects.js";
 import { actingMember, isAdmin, visible } from "../tenancy.js";
+import { userObject } from "./definitions/user.js";
 import { idList, oneId } from "./id-query.js";
 import { createUser, publicUser, updateUser } from "./users.js";
 import { documentedBody, jsonBody, parseWrite } from "./write-body.js";
 
-export const USER_META: FieldMeta[] = [
-  { name: "id", type: "int", sort_by: true, filter_by: true },
-  { name: "username", type: "string", sort_by: true, filter_by: true },
-  { name: "user_type", type: "enum", sort_by: true, filter_by: true },
-  { name: "member_id", type: "int", sort_by: true, filter_by: true },
-  { name: "advertiser_id", type: "int", sort_by: true, filter_by: true },
-  { name: "state", type: "enum", sort_by: true, filter_by: true },
-  { name: "created_on", type: "timestamp", sort_by: true, filter_by: true },
-  { name: "last_modified", type: "timestamp", sort_by: true, filter_by: true },
-];
+export const USER_META = userObject.meta;
 
 const UserInput = z
   .object({
@@ -112,16 +103,16 @@ export function mountUserRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void {
     async (c) => {
       const member = await actingMember(c, deps);
       const ids = idList(c.req.query("id"));
-      let users = await deps.stores.users.list(member);
-      if (ids) users = users.filter((u) => ids.includes(u.id));
       const consumed = new Set(["id", "member_id"]);
-      return readObjects(
+      return readObjectPage(
         c,
         { one: "user", many: "users" },
-        users.map(publicUser),
+        deps.stores.users,
+        { member, ...(ids ? { ids } : {}) },
         USER_META,
         consumed,
         ids?.length === 1,
+        publicUser,
       );
     },
   );

@@ -1,5 +1,6 @@
 import type { UserDocument } from "../../objects/documents.js";
 import { randomHex } from "../../random-hex.js";
+import { ObjectConflict } from "../../storage/object-store.js";
 import type { ApiDeps } from "../api-deps.js";
 import { syntaxError } from "../api-error.js";
 import { hashPassword } from "../auth/password.js";
@@ -15,11 +16,7 @@ export interface NewUser {
 
 /** Creates a user; usernames are unique (case-insensitive) across the service. */
 export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDocument> {
-  const id = await deps.stores.users.nextId();
-  if (!(await deps.stores.userNames.claim(input.username, id)))
-    throw syntaxError("username", "is already taken");
-  const user: UserDocument = {
-    id,
+  const user: Omit<UserDocument, "id"> = {
     username: input.username,
     password_hash: await hashPassword(input.password),
     user_type: input.user_type,
@@ -30,8 +27,14 @@ export async function createUser(deps: ApiDeps, input: NewUser): Promise<UserDoc
     state: "active",
     ...creationStamps(deps.clock()),
   };
-  await deps.stores.users.put(user, null);
-  return user;
+  try {
+    return await deps.stores.users.create(user);
+  } catch (error) {
+    // Of two users created with one name at once (whatever its case), one gets it.
+    if (error instanceof ObjectConflict && error.kind === "code")
+      throw syntaxError("username", "is already taken");
+    throw error;
+  }
 }
 
 export interface UserChanges {
@@ -57,7 +60,7 @@ export async function updateUser(
     ...(changes.state === undefined ? {} : { state: changes.state }),
     last_modified: creationStamps(deps.clock()).last_modified,
   };
-  await deps.stores.users.put(user, previous);
+  await deps.stores.users.update(user);
   if (changes.password !== undefined || !isActive(user))
     await deps.stores.tokens.revokeAll(user.id);
   return user;
@@ -80,16 +83,16 @@ export function publicUser(user: UserDocument) {
 
 /**
  * ADMIN_USERNAME / ADMIN_PASSWORD create or update a system admin at start; with neither set
- * and no admin stored, an `admin` user gets a random password, printed this once.
+ * and no admin stored, an `admin` user gets a random password, handed to `announce` this once.
  */
 export async function ensureAdmin(
   deps: ApiDeps,
   env: { username: string | null; password: string | null },
-  announce: (line: string) => void,
+  /** Told the login it generated (with neither variable set): the only time it is known. */
+  announce: (login: { username: string; password: string }) => void | Promise<void>,
 ): Promise<void> {
   if (env.username && env.password) {
-    const id = await deps.stores.userNames.find(env.username);
-    const existing = id === null ? null : await deps.stores.users.get(id);
+    const existing = await deps.stores.users.byUsername(env.username);
     if (!existing) {
       await createUser(deps, {
         username: env.username,
@@ -106,12 +109,21 @@ export async function ensureAdmin(
       password_hash: await hashPassword(env.password),
       last_modified: creationStamps(deps.clock()).last_modified,
     };
-    await deps.stores.users.put(updated, existing);
+    await deps.stores.users.update({ ...updated, advertiser_id: undefined });
     return;
   }
-  const admins = (await deps.stores.users.list(0)).filter((u) => u.user_type === "admin");
-  if (admins.length > 0) return;
-  const password = randomHex(12);
-  await createUser(deps, { username: "admin", password, user_type: "admin", member_id: 0 });
-  announce(`Created the API admin user "admin" with password ${password} (shown only this once).`);
+  const admins = await deps.stores.users.page(
+    { member: 0 },
+    {
+      filters: [{ field: "user_type", type: "enum", op: "in", values: ["admin"] }],
+      sort: null,
+      start: 0,
+      size: 1,
+      fields: null,
+    },
+  );
+  if (admins.count > 0) return;
+  const login = { username: "admin", password: randomHex(12) };
+  await createUser(deps, { ...login, user_type: "admin", member_id: 0 });
+  await announce(login);
 }

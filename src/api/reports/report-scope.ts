@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import type { PixelDocument } from "../../pixels/pixel-document.js";
 import type { ApiDeps } from "../api-deps.js";
 import type { ApiEnv } from "../api-env.js";
 import { notFound } from "../api-error.js";
 import { namedAdvertiser } from "../objects/advertiser-routes.js";
-import { objectsForQuery } from "../objects/advertiser-scoped.js";
+import { scopeForQuery } from "../objects/advertiser-scoped.js";
+import type { ApiPixel } from "../objects/definitions/pixel.js";
 import { idList } from "../objects/id-query.js";
 import { actingMember, boundAdvertiser } from "../tenancy.js";
 
@@ -16,11 +16,14 @@ export const SCOPE_PARAMS = ["member_id", "advertiser_id", "advertiser_code", "p
  * `advertiser_id`/`advertiser_code` and `pixel_id=1,2`; an advertiser user's, its advertiser's
  * only. A named pixel the caller cannot see answers NOTFOUND, as any other object would.
  */
-export async function reportPixels(c: Context<ApiEnv>, deps: ApiDeps): Promise<PixelDocument[]> {
+export async function reportPixels(c: Context<ApiEnv>, deps: ApiDeps): Promise<ApiPixel[]> {
   const member = await actingMember(c, deps);
   const bound = boundAdvertiser(c.var.user);
-  const { objects: found } = await objectsForQuery(c, deps, member, deps.stores.pixels);
-  const objects = bound === null ? found : found.filter((p) => p.advertiser_id === bound);
+  const { scope } = await scopeForQuery(c, deps, member);
+  if (bound !== null && scope.advertiser === undefined) scope.advertiser = bound;
+  const objects = (await deps.stores.pixels.all({ ...scope, ids: undefined })).filter(
+    (p) => bound === null || p.advertiser_id === bound,
+  );
   // Another advertiser, named by an advertiser user, answers as one that does not exist.
   if (bound !== null && (c.req.query("advertiser_id") || c.req.query("advertiser_code"))) {
     const named = await namedAdvertiser(c, deps, member, {

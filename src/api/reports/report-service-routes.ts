@@ -213,7 +213,7 @@ async function reportScope(
   type: ReportType,
   filters: ReportRequest["filters"],
 ): Promise<number[]> {
-  let pixels = await deps.stores.pixels.list(member);
+  let pixels = await deps.stores.pixels.all({ member });
   const bound = boundAdvertiser(c.var.user);
   if (bound !== null) pixels = pixels.filter((p) => p.advertiser_id === bound);
   const named = c.req.query("advertiser_id") || c.req.query("advertiser_code");

@@ -1,19 +1,28 @@
-import type { AdvertiserDocument } from "../../objects/documents.js";
-import { keys } from "../keys.js";
-import type { AdvertiserSettings } from "../ports.js";
+import type { AdvertiserSettings, EdgeAdvertiser } from "../ports.js";
 import type { RedisClient } from "./connect.js";
+import { RedisEdgeCopies } from "./redis-edge-copies.js";
 
 /**
- * An advertiser's settings for its clicks, read from its document; both runtimes keep what it
- * read for a while in an AdvertiserSettingsCache.
+ * An advertiser's settings for its clicks, from its copy in Redis; an absent copy is read
+ * through `missing` when given (a Node edge: PostgreSQL) and back-filled. Both runtimes keep
+ * what they read for a while in an AdvertiserSettingsCache.
  */
 export class RedisAdvertiserSettings implements AdvertiserSettings {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly copies: RedisEdgeCopies;
+
+  constructor(
+    redis: RedisClient,
+    private readonly missing: ((id: number) => Promise<EdgeAdvertiser | null>) | null = null,
+  ) {
+    this.copies = new RedisEdgeCopies(redis);
+  }
 
   async appendsClickId(advertiserId: number): Promise<boolean> {
-    const json = await this.redis.get(keys.advertiser(advertiserId));
-    if (!json) return false;
-    const advertiser = JSON.parse(json) as Partial<AdvertiserDocument>;
-    return advertiser.append_click_id === true && advertiser.state !== "inactive";
+    let advertiser = await this.copies.advertiser(advertiserId);
+    if (advertiser === undefined && this.missing) {
+      advertiser = await this.missing(advertiserId);
+      await this.copies.backfillAdvertiser(advertiserId, advertiser);
+    }
+    return advertiser?.append_click_id === true && advertiser.state !== "inactive";
   }
 }

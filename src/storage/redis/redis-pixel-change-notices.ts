@@ -10,7 +10,7 @@ import type { RedisClient } from "./connect.js";
 export class RedisPixelChangeNotices implements PixelChangeNotices {
   constructor(private readonly redis: RedisClient) {}
 
-  async announce(pixelId: number): Promise<void> {
+  async announce(pixelId: number | "*"): Promise<void> {
     await this.redis.publish(PIXEL_CHANGES_CHANNEL, String(pixelId));
   }
 }

@@ -3,8 +3,9 @@ import { keys } from "../keys.js";
 import type { RedisClient } from "./connect.js";
 
 /**
- * The beacon signing secret when SIGNING_SECRET is unset: generated once, kept in Redis, so
- * every instance and every restart signs and verifies with the same one.
+ * The beacon signing secret when SIGNING_SECRET is unset, as a Worker (or `npm run sign`) reads
+ * it: the copy the Node service keeps in Redis of the one in PostgreSQL
+ * (src/node/signing-secret.ts); a deployment without a Node service generates it here once.
  */
 export async function sharedSigningSecret(redis: RedisClient): Promise<string> {
   const candidate = randomHex(32);

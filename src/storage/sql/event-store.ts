@@ -35,6 +35,11 @@ export class SqlEventStore implements FireLog, FireLogReader {
   readonly reportJobs: SqlReportJobs;
   readonly reportSource: SqlReportSource;
 
+  /** The database, for the API's objects (the same one: SPEC 15). */
+  get sqlWhenReady(): SqlClient {
+    return this.sql;
+  }
+
   constructor(
     private readonly sql: SqlClient,
     private readonly retention: StoreRetention,
