@@ -1,8 +1,11 @@
 import type { Touch } from "../src/attribution/types.js";
 import { formatTimestamp } from "../src/conversions/timestamps.js";
+import type { AdvertiserDocument, LineItemDocument } from "../src/objects/documents.js";
+import { edgeConfig } from "../src/pixels/edge-config.js";
+import type { PixelFields } from "../src/pixels/pixel-document.js";
 import { keys } from "../src/storage/keys.js";
 import type { RedisClient } from "../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../src/storage/redis/redis-pixel-configs.js";
+import { RedisEdgeCopies } from "../src/storage/redis/redis-edge-copies.js";
 import { RedisTouchStore } from "../src/storage/redis/redis-touch-store.js";
 import type { SqlClient } from "../src/storage/sql/sql-client.js";
 
@@ -18,7 +21,7 @@ export interface BenchData {
 }
 
 /**
- * Pixels spread over advertisers (half count every fire, half one per user) and users whose
+ * The edge's copies of pixels spread over advertisers (half count every fire, half one per user) and users whose
  * histories hold impressions and clicks on two advertisers' line items each, written a
  * thousand users at a time (millions of touches take seconds, not minutes).
  */
@@ -31,25 +34,45 @@ export async function seedBenchData(
     touchesPerUser: number;
   },
 ): Promise<BenchData> {
-  const writer = new RedisPixelWriter(redis);
+  // What the edge reads: the copies the edge copy relay writes from PostgreSQL, derived the
+  // same way (src/pixels/edge-config.ts); the benchmarks measure the edge, not the API.
+  const copies = new RedisEdgeCopies(redis);
   const now = Date.now();
   const stamp = formatTimestamp(now);
+  const stamps = { created_on: stamp, last_modified: stamp };
   const pixelIds: number[] = [];
   for (let adv = 1; adv <= sizes.advertisers; adv++) {
-    await writer.putAdvertiser({
+    const advertiser: AdvertiserDocument = {
       id: adv,
       code: null,
       name: `Advertiser ${adv}`,
       state: "active",
       member_id: 1,
       redirect_domains: [],
-      created_on: stamp,
-      last_modified: stamp,
-    });
-    for (let p = 0; p < sizes.pixelsPerAdvertiser; p++) {
-      const id = adv * 1000 + p;
-      pixelIds.push(id);
-      await writer.putPixel({
+      append_click_id: false,
+      ...stamps,
+    };
+    await copies.putAdvertiser({ id: adv, member_id: 1, state: "active", append_click_id: false });
+    const ids = Array.from({ length: sizes.pixelsPerAdvertiser }, (_, p) => adv * 1000 + p);
+    pixelIds.push(...ids);
+    // Each pixel is on the advertiser's three line items (which the touches are on).
+    const lineItems: LineItemDocument[] = [1, 2, 3].map((li) => ({
+      id: adv * 100 + li,
+      code: null,
+      name: `Line item ${adv * 100 + li}`,
+      state: "active",
+      advertiser_id: adv,
+      member_id: 1,
+      pixels: ids.map((id) => ({
+        id,
+        state: "active",
+        post_click_revenue: null,
+        post_view_revenue: null,
+      })),
+      ...stamps,
+    }));
+    for (const [p, id] of ids.entries()) {
+      const pixel: PixelFields = {
         id,
         code: null,
         name: `Pixel ${id}`,
@@ -64,29 +87,10 @@ export async function seedBenchData(
         post_click_value: 10,
         piggyback_pixels: null,
         pixel_conversion_event_id: null,
-        created_on: stamp,
-        last_modified: stamp,
-      });
+        ...stamps,
+      };
+      await copies.putPixel(edgeConfig(pixel, lineItems, advertiser), null);
     }
-    // Each pixel is on the advertiser's three line items (which the touches are on).
-    const attached = pixelIds.filter((id) => Math.floor(id / 1000) === adv);
-    for (const li of [1, 2, 3])
-      await writer.putLineItem({
-        id: adv * 100 + li,
-        code: null,
-        name: `Line item ${adv * 100 + li}`,
-        state: "active",
-        advertiser_id: adv,
-        member_id: 1,
-        pixels: attached.map((id) => ({
-          id,
-          state: "active",
-          post_click_revenue: null,
-          post_view_revenue: null,
-        })),
-        created_on: stamp,
-        last_modified: stamp,
-      });
   }
   const users = await seedUsers(redis, sizes, 1, sizes.users, now);
   return { pixelIds, ...users, touches: sizes.users * sizes.touchesPerUser };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { ensureAdmin } from "../../src/api/objects/users.js";
-import { keys } from "../../src/storage/keys.js";
 import { ADMIN, ApiClient } from "../helpers/api-client.js";
 import { useNodeEdge } from "../helpers/node-edge.js";
 
@@ -103,19 +102,26 @@ describe("POST /auth", () => {
 describe("the admin bootstrap", () => {
   it("stores only a salted slow hash of the password", async () => {
     await ensureAdmin(fixture.edge.api, ADMIN, () => {});
-    const id = await fixture.redis.client.get(keys.userByName(ADMIN.username));
-    const stored = (await fixture.redis.client.get(`user:${id}`)) ?? "";
-    expect(stored).not.toContain(ADMIN.password);
-    expect(JSON.parse(stored).password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    // Read from the users table itself, every column of the row.
+    const [row] = await fixture.edge.store.sql.query<Record<string, unknown>>(
+      "SELECT * FROM users WHERE lower(username) = lower($1)",
+      [ADMIN.username],
+    );
+    expect(JSON.stringify(row)).not.toContain(ADMIN.password);
+    expect(row?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
   });
 
   it("creates an admin with a random password, announced once, when none is configured", async () => {
-    const lines: string[] = [];
-    await ensureAdmin(fixture.edge.api, { username: null, password: null }, (l) => lines.push(l));
-    await ensureAdmin(fixture.edge.api, { username: null, password: null }, (l) => lines.push(l));
-    expect(lines).toHaveLength(1);
-    const password = /password (\S+) /.exec(lines[0] ?? "")?.[1] ?? "";
-    expect((await new ApiClient(fixture.edge.app).login("admin", password)).status).toBe(200);
+    const logins: Array<{ username: string; password: string }> = [];
+    const keep = (login: { username: string; password: string }) => void logins.push(login);
+    await ensureAdmin(fixture.edge.api, { username: null, password: null }, keep);
+    await ensureAdmin(fixture.edge.api, { username: null, password: null }, keep);
+    expect(logins).toHaveLength(1);
+    const [login] = logins;
+    expect(login?.username).toBe("admin");
+    expect(
+      (await new ApiClient(fixture.edge.app).login("admin", login?.password ?? "")).status,
+    ).toBe(200);
   });
 
   it("updates the configured admin's password at start", async () => {

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { clickIdOf, clickThrough, EDGE_ORIGIN } from "../helpers/click-through.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { forgetAdvertisers, useNodeEdge } from "../helpers/node-edge.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 
 // SPEC 12's windows for click ids, on a Node edge whose clock the tests move (click-ids.test.ts
 // runs the rest of the contract under Node and the Worker, on the real clock).
@@ -79,7 +78,7 @@ describe("GET /sspx's ts", () => {
 
 describe("event_id", () => {
   it("counts the same event_id again 48 hours and a minute later", async () => {
-    await new RedisPixelWriter(fixture.redis.client).putPixel(
+    await new EdgeCopyWriter(fixture.redis.client).putPixel(
       pixelDocument({ min_minutes_per_conv: 0 }),
     );
     const { location } = await click();

@@ -3,12 +3,11 @@ import { decodeClickId, encodeClickId } from "../../src/signing/click-id.js";
 import { encodeClickIdV1 } from "../../src/signing/click-id-v1.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { keys } from "../../src/storage/keys.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { clickIdOf, clickThrough, EDGE_ORIGIN, LANDING } from "../helpers/click-through.js";
 import { advertiserDocument, lineItemDocument, pixelDocument } from "../helpers/documents.js";
 import { describeEdges } from "../helpers/edge-matrix.js";
 import { TEST_SECRET } from "../helpers/node-edge.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 
 // SPEC 12 at the edge: a signed /click hands the landing page a click id, and /px or /sspx
 // with it credits that click with no cookie at all. Run against the Node edge and the Worker
@@ -91,7 +90,7 @@ describeEdges("click ids", (edge) => {
     });
 
     it("appends nothing for an advertiser without append_click_id (the default)", async () => {
-      await new RedisPixelWriter(edge.redis.client).putAdvertiser(advertiserDocument());
+      await new EdgeCopyWriter(edge.redis.client).putAdvertiser(advertiserDocument());
       await edge.configsChanged();
       const { location } = await click();
       expect(location).toBe(LANDING);
@@ -152,7 +151,7 @@ describeEdges("click ids", (edge) => {
 
     it("credits nothing for a pixel that is not on the click's line item", async () => {
       // The pixel moves from line item 382 (the click's) to line item 999.
-      const writer = new RedisPixelWriter(edge.redis.client);
+      const writer = new EdgeCopyWriter(edge.redis.client);
       await writer.putLineItem(lineItemDocument({ pixels: [] }));
       await writer.putLineItem(lineItemDocument({ id: 999, name: "Other" }));
       await edge.configsChanged();
@@ -239,7 +238,7 @@ describeEdges("click ids", (edge) => {
       ["the browser fire first", ["px", "sspx"]],
       ["the server event first", ["sspx", "px"]],
     ])("counts one conversion with %s", async (_name, order) => {
-      await new RedisPixelWriter(edge.redis.client).putPixel(
+      await new EdgeCopyWriter(edge.redis.client).putPixel(
         pixelDocument({ min_minutes_per_conv: 0 }),
       );
       await edge.configsChanged();

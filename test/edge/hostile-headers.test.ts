@@ -32,12 +32,12 @@ async function fire(path: string, method: "GET" | "HEAD" = "GET"): Promise<Respo
   return response;
 }
 
-/** Stores a pixel with these piggybacks straight in Redis, as an older version or a hand edit could. */
+/** Stores a pixel's copy with these piggybacks straight in Redis, as an older version or a hand edit could. */
 async function storeHostile(piggybacks: unknown): Promise<void> {
   await seedPixels(fixture.redis.client, [pixelDocument({ min_minutes_per_conv: 0 })]);
-  const stored = JSON.parse((await fixture.redis.client.get(keys.pixel(37))) ?? "{}");
+  const stored = JSON.parse((await fixture.redis.client.get(keys.edgePixel(37))) ?? "{}");
   stored.piggyback_pixels = piggybacks;
-  await fixture.redis.client.set(keys.pixel(37), JSON.stringify(stored));
+  await fixture.redis.client.set(keys.edgePixel(37), JSON.stringify(stored));
 }
 
 describe("hostile piggyback URLs stored in Redis", () => {

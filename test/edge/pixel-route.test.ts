@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../src/conversions/timestamps.js";
 import { TRANSPARENT_GIF } from "../../src/edge/responses.js";
 import { addCounts, emptyCounts, type ReportCounts } from "../../src/reports/report-counters.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { pixelDocument } from "../helpers/documents.js";
 import { describeEdges, type EdgeUnderTest } from "../helpers/edge-matrix.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 
 // The /px contract, run against the Node edge and the Worker bundle alike: both answer and record
 // on the real clock, so times are checked against the moments around the request.
@@ -35,7 +34,7 @@ function steps(edge: EdgeUnderTest) {
       return ts;
     },
     async putPixel(fields: Parameters<typeof pixelDocument>[0]) {
-      await new RedisPixelWriter(edge.redis.client).putPixel(pixelDocument(fields));
+      await new EdgeCopyWriter(edge.redis.client).putPixel(pixelDocument(fields));
       await edge.configsChanged();
     },
   };

@@ -5,9 +5,16 @@ import { pgClient } from "../../src/storage/sql/pg-client.js";
 import type { SqlClient } from "../../src/storage/sql/sql-client.js";
 import { createTestDatabase } from "./test-database.js";
 
-/** Empties the event store's tables (its day partitions stay). */
+/**
+ * Empties the event store's tables (its day partitions stay) and the objects, whose ids start
+ * again at 1 (as a new deployment's would).
+ */
 export const emptyStore = (sql: SqlClient) =>
-  sql.script("TRUNCATE fires, conversions, report_quarters, applied_batches, report_jobs");
+  sql.script(
+    `TRUNCATE fires, conversions, report_quarters, applied_batches, report_jobs, dead_letters,
+       members, users, advertisers, line_items, pixels, line_item_pixels, campaigns,
+       campaign_pixels, edge_outbox, service_settings RESTART IDENTITY CASCADE`,
+  );
 
 export interface TestStore {
   readonly events: SqlEventStore;

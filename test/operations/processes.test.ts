@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { advertiserDocument, pixelDocument } from "../helpers/documents.js";
 import { processTree, running } from "../helpers/process-tree.js";
+import { EdgeCopyWriter } from "../helpers/seed-pixel.js";
 import { startServerProcess, until, useProcessScope } from "../helpers/server-process.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
@@ -32,7 +32,7 @@ const accepts = (port: number) =>
 
 async function env(port: number) {
   redis ??= await startTestRedis();
-  const writer = new RedisPixelWriter(redis.client);
+  const writer = new EdgeCopyWriter(redis.client);
   await writer.putAdvertiser(advertiserDocument());
   await writer.putPixel(pixelDocument({ min_minutes_per_conv: 0 }));
   return {

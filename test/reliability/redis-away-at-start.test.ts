@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startRedisServer } from "../../src/node/find-redis.js";
@@ -22,10 +23,12 @@ const serverEnv = (redisUrl: string, port: number, name: string) => ({
   REDIS_URL: redisUrl,
   DATABASE_URL: store.url,
   SPOOL_PATH: join(dir, `${name}.jsonl`),
-  // No configured secret or admin: both come from Redis, which is not there yet.
+  // No configured secret or admin: the first start makes both, which needs Redis (an earlier
+  // version's objects and secret are taken from it first).
   SIGNING_SECRET: "",
   ADMIN_USERNAME: "",
   ADMIN_PASSWORD: "",
+  ADMIN_LOGIN_FILE: join(dir, `${name}-admin-login.json`),
 });
 
 describe("a server started while Redis is away", () => {
@@ -63,8 +66,22 @@ describe("a server started while Redis is away", () => {
         order_id: "early",
         user_id: "4242",
       });
-      await until(async () => (await client.get(keys.userByName("admin"))) !== null, 10_000);
-      expect(await client.get(keys.signingSecret)).toMatch(/^[0-9a-f]{64}$/);
+      // The admin the first start made: its login kept where only its owner reads it.
+      const file = join(dir, "away-admin-login.json");
+      await until(() => existsSync(file), 10_000);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const signedIn = await fetch(`${base}/auth`, { method: "POST", body: readFileSync(file) });
+      expect(signedIn.status).toBe(200);
+      expect(server.output()).not.toContain(JSON.parse(readFileSync(file, "utf8")).auth.password);
+      // The signing secret made then, kept in the store, with its copy in Redis.
+      await until(
+        async () => /^[0-9a-f]{64}$/.test((await client.get(keys.signingSecret)) ?? ""),
+        10_000,
+      );
+      const [kept] = await store.sql.query<{ value: string }>(
+        "SELECT value FROM service_settings WHERE name = 'signing_secret'",
+      );
+      expect(await client.get(keys.signingSecret)).toBe(kept?.value);
       await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000);
     } finally {
       await closeRedis(client);

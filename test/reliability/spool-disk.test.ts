@@ -162,7 +162,11 @@ describe("a spool that cannot be written", () => {
 
       // With the store there, it serves as any server does.
       await database.create();
-      await until(async () => (await database.fires()) === 0, 30_000);
+      // Ready once migrated and its objects are in place (tables exist a moment before).
+      const storeReady = async () =>
+        ((await (await fetch(`${base}/readyz`)).json()) as { checks: { store: string } }).checks
+          .store === "ok";
+      await until(storeReady, 30_000);
       await fires(base, 30, 10);
       await until(async () => (await database.fires()) === 10, 10_000);
     } finally {

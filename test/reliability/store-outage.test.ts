@@ -2,10 +2,12 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/node/free-port.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
-import { touchOf } from "../helpers/documents.js";
+import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
+import { migrate } from "../../src/storage/sql/migrate.js";
+import { pgClient } from "../../src/storage/sql/pg-client.js";
+import { pixelDocument, touchOf } from "../helpers/documents.js";
 import { type PrivatePostgres, startPrivatePostgres } from "../helpers/private-postgres.js";
-import { seedPixelAndTouches } from "../helpers/seed-pixel.js";
+import { seedObjects } from "../helpers/seed-pixel.js";
 import {
   type ServerProcess,
   startServerProcess,
@@ -46,16 +48,16 @@ beforeAll(async () => {
   await admin.end();
   databaseUrl = postgres.url.replace(/\/postgres$/, "/events");
   redis = await startTestRedis();
-  const stamp = "2026-11-01 00:00:00";
-  await new RedisPixelWriter(redis.client).putMember({
-    id: 1,
-    name: "M",
-    created_on: stamp,
-    last_modified: stamp,
-  });
-  await seedPixelAndTouches(
-    redis.client,
-    { min_minutes_per_conv: null },
+  // Member 1's objects in the store (the API reads them), and their copies in Redis (the edge
+  // reads those while the store is away).
+  const sql = pgClient(databaseUrl, () => {});
+  try {
+    await migrate(sql);
+    await seedObjects(sql, redis.client, [pixelDocument({ min_minutes_per_conv: null })]);
+  } finally {
+    await sql.close();
+  }
+  await new RedisTouchStore(redis.client).record(
     USERS.map((user) => touchOf("click", user, Date.now() - 60_000)),
   );
 }, 60_000);
@@ -92,26 +94,28 @@ describe("PostgreSQL away", () => {
     expect(ready.status).toBe(503);
     expect((await ready.json()).checks.store).toBe("unavailable");
 
-    const auth = await fetch(`${base}/auth`, {
-      method: "POST",
-      body: JSON.stringify({
-        auth: { username: "admin", password: "a long enough admin password" },
-      }),
-    });
-    const token = (await auth.json()).response.token as string;
-    const conversions = await fetch(`${base}/conversion?member_id=1`, {
-      headers: { Authorization: token },
-    });
-    expect(conversions.status).toBe(503);
-    expect(conversions.headers.get("retry-after")).toBe("5");
-    expect((await conversions.json()).response).toMatchObject({
-      status: "error",
-      error_id: "SYSTEM",
-    });
+    // Users are in the store too (SPEC 15): while it is away, signing in answers 503 as well.
+    const login = () =>
+      fetch(`${base}/auth`, {
+        method: "POST",
+        body: JSON.stringify({
+          auth: { username: "admin", password: "a long enough admin password" },
+        }),
+      });
+    const away = await login();
+    expect(away.status).toBe(503);
+    expect(away.headers.get("retry-after")).toBe("5");
+    expect((await away.json()).response).toMatchObject({ status: "error", error_id: "SYSTEM" });
 
     await postgres.start();
     await until(async () => (await storedFires()) === 20, 20_000);
     await until(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000);
+    // The admin is made once the store is back.
+    let token = "";
+    await until(async () => {
+      token = (await (await login()).json()).response?.token ?? "";
+      return token !== "";
+    }, 10_000);
     const after = await fetch(`${base}/conversion?member_id=1`, {
       headers: { Authorization: token },
     });

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CachedPixelConfigs } from "../../src/storage/cached-pixel-configs.js";
-import {
-  RedisPixelConfigs,
-  RedisPixelWriter,
-} from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { commandCalls, resetCommandStats } from "../helpers/command-stats.js";
 import { pixelDocument } from "../helpers/documents.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 
 let redis: TestRedis;
@@ -72,7 +69,7 @@ describe("the in-process pixel config cache", () => {
     const pixels = cache();
     await pixels.get({ id: 1 });
     await pixels.get({ code: "c1", member_id: 1 });
-    await new RedisPixelWriter(redis.client).putPixel(
+    await new EdgeCopyWriter(redis.client).putPixel(
       pixelDocument({ id: 1, code: "c1", post_view_expire_mins: 5 }),
     );
     pixels.invalidate(1);
@@ -85,7 +82,7 @@ describe("codes that change", () => {
   it("a code that named nothing is forgotten when any pixel changes", async () => {
     const pixels = cache();
     expect(await pixels.get({ code: "later", member_id: 1 })).toBeNull();
-    await new RedisPixelWriter(redis.client).putPixel(pixelDocument({ id: 1, code: "later" }));
+    await new EdgeCopyWriter(redis.client).putPixel(pixelDocument({ id: 1, code: "later" }));
     pixels.invalidate(1);
     expect((await pixels.get({ code: "later", member_id: 1 }))?.id).toBe(1);
   });

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.js";
 import { createNodeRuntime, type NodeRuntime } from "../../src/node/node-runtime.js";
 import { connectRedis, type RedisClient } from "../../src/storage/redis/connect.js";
-import { RedisPixelWriter } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { pixelDocument } from "../helpers/documents.js";
 import { captureLog } from "../helpers/node-edge.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 import { startTestCluster, type TestCluster } from "../helpers/test-redis-cluster.js";
 import { useTestStore } from "../helpers/test-store.js";
 
@@ -70,7 +69,7 @@ describe("on Redis Cluster", () => {
 
   it("tells every edge about a changed pixel through pub/sub", async () => {
     await edge.pixelCache.get({ id: 37 });
-    await new RedisPixelWriter(redis).putPixel(pixelDocument({ id: 37, post_view_expire_mins: 5 }));
+    await new EdgeCopyWriter(redis).putPixel(pixelDocument({ id: 37, post_view_expire_mins: 5 }));
     for (let i = 0; i < 50 && edge.pixelCache.peek({ id: 37 }) !== undefined; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect((await edge.pixelCache.get({ id: 37 }))?.post_view_expire_mins).toBe(5);

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PixelFields } from "../../src/pixels/pixel-document.js";
 import { keys } from "../../src/storage/keys.js";
-import { RedisObjectStore } from "../../src/storage/redis/redis-object-store.js";
 import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisRateCounters } from "../../src/storage/redis/redis-rate-counters.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
-import { RedisUserNames } from "../../src/storage/redis/redis-user-names.js";
-import { pixelDocument } from "../helpers/documents.js";
 import { seedPixels } from "../helpers/seed-pixel.js";
 import { REDIS_KINDS, startTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { touchHistory } from "../helpers/touch-history.js";
 
 // The stores' contract, on one Redis server and on a Cluster: touch history, pixel configs by
-// id and by code, API objects with their indexes, usernames, rate counts.
+// id and by code (the edge's copies), rate counts.
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const DAY = 86_400_000;
@@ -57,36 +53,6 @@ describe.each(REDIS_KINDS)("on a %s", (kind) => {
     expect(await configs.get({ code: "thanks", member_id: 1 })).toEqual(byId);
     expect(await configs.get({ id: 99 })).toBeNull();
     expect(await configs.get({ code: "thanks", member_id: 2 })).toBeNull();
-  });
-
-  it("API objects: ids, per-member indexes, codes that stay unique", async () => {
-    const pixels = new RedisObjectStore<PixelFields>(redis.client, "pixel");
-    const first = pixelDocument({ id: await pixels.nextId(), code: "a" });
-    const second = pixelDocument({ id: await pixels.nextId(), code: "b", member_id: 2 });
-    expect(await pixels.put(first, null)).toBe(true);
-    expect(await pixels.put(second, null)).toBe(true);
-    expect(await pixels.put(pixelDocument({ id: 3, code: "a" }), null)).toBe(false);
-    expect((await pixels.list(1)).map((p) => p.id)).toEqual([first.id]);
-    expect((await pixels.list(null)).map((p) => p.id).sort()).toEqual([first.id, second.id]);
-    await pixels.delete(first);
-    expect(await pixels.get(first.id)).toBeNull();
-  });
-
-  it("API objects by many ids: those that exist, in the order asked, across hash slots", async () => {
-    const pixels = new RedisObjectStore<PixelFields>(redis.client, "pixel");
-    const ids = Array.from({ length: 300 }, (_, i) => 300 - i);
-    for (const id of ids) if (id % 3) await pixels.put(pixelDocument({ id, code: `c${id}` }), null);
-    const got = await pixels.getMany([...ids, 100_000]);
-    expect(got.map((p) => p.id)).toEqual(ids.filter((id) => id % 3));
-    expect(await pixels.getMany([])).toEqual([]);
-  });
-
-  it("usernames: each claimed once whatever its case, found in any case", async () => {
-    const names = new RedisUserNames(redis.client);
-    expect(await names.claim("Alice", 7)).toBe(true);
-    expect(await names.claim("alice", 8)).toBe(false);
-    expect(await names.find("ALICE")).toBe(7);
-    expect(await names.find("bob")).toBeNull();
   });
 
   it("rate counts: added to, read, taken back; the add that starts one sets its TTL", async () => {

@@ -7,16 +7,13 @@ import { createNodeRuntime } from "../../src/node/node-runtime.js";
 import { signUrl } from "../../src/signing/url-signature.js";
 import { type KeyValueNamespace, kvPixelKey } from "../../src/storage/kv-pixel-configs.js";
 import { connectRedis } from "../../src/storage/redis/connect.js";
-import {
-  RedisPixelConfigs,
-  RedisPixelWriter,
-} from "../../src/storage/redis/redis-pixel-configs.js";
+import { RedisPixelConfigs } from "../../src/storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../../src/storage/redis/redis-touch-store.js";
 import { adminWithAdvertiser } from "../helpers/api-world.js";
 import { commandCalls, resetCommandStats } from "../helpers/command-stats.js";
 import { advertiserDocument } from "../helpers/documents.js";
 import { expectValidHeaders, HOSTILE_URLS } from "../helpers/hostile-urls.js";
-import { seedPixels } from "../helpers/seed-pixel.js";
+import { EdgeCopyWriter, seedPixels } from "../helpers/seed-pixel.js";
 import { startTestRedis, type TestRedis } from "../helpers/test-redis.js";
 import { useTestStore } from "../helpers/test-store.js";
 import { touchHistory } from "../helpers/touch-history.js";
@@ -271,7 +268,7 @@ describe("the Worker's spool (a Cloudflare Queue) while Redis is away", () => {
       server = await startRedisServer(port, null);
       const back = connectRedis({ url: server.url });
       try {
-        await new RedisPixelWriter(back).putAdvertiser(advertiserDocument());
+        await new EdgeCopyWriter(back).putAdvertiser(advertiserDocument());
         await new RedisTouchStore(back).record([
           {
             type: "click",
