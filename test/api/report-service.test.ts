@@ -405,6 +405,42 @@ describe("bad requests", () => {
     expect(answer.body.response.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
   });
 
+  // PostgreSQL's jsonb (the job's request) holds neither U+0000 nor a lone surrogate, and a
+  // field nested 10,000 deep once overflowed the stack that wrote the job: each answered 500.
+  it.each([
+    [{ order_id: "a\u0000b" }, "filters.order_id", /U\+0000/],
+    [{ external_data: "\ud800" }, "filters.external_data", /lone surrogate/],
+    [{ user_id: ["1", "x\udc00y"] }, "filters.user_id", /lone surrogate/],
+  ])(
+    "a filter %j PostgreSQL cannot hold is a SYNTAX error naming %s",
+    async (filter, field, why) => {
+      const answer = await w.a.post(`/report?advertiser_id=${w.advertiser}`, {
+        report: {
+          report_type: "attributed_conversions",
+          columns: ["order_id", "post_click_or_post_view_revenue"],
+          filters: [filter],
+          report_interval: "last_7_days",
+        },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+      expect(answer.body.response.error_id).toBe("SYNTAX");
+      expect(answer.body.response.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
+      expect(answer.body.response.error).toMatch(why);
+    },
+  );
+
+  it("answers a body nested 10,000 deep with a SYNTAX error naming the body", async () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+    const answer = await w.a.call(
+      "POST",
+      "/report",
+      `{"report":{"report_type":"network_analytics","columns":["day","fires"],"report_interval":"today","x":${deep}}}`,
+    );
+    expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
+    expect(answer.body.response).toMatchObject({ error_id: "SYNTAX" });
+    expect(answer.body.response.error).toMatch(/^body: nests .* more than 32 deep/);
+  });
+
   it("warns about fields it does not read, and answers a malformed id", async () => {
     const posted = await w.a.post("/report", {
       report: { ...base, emails: ["js@example.com"], name: "daily" },

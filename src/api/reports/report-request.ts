@@ -1,3 +1,4 @@
+import { unstorableText } from "../../fields/storable-text.js";
 import { intervalRange, localMidnight } from "../../reports/service/report-intervals.js";
 import type { FilterValue, ReportFormat, ReportRequest } from "../../reports/service/report-job.js";
 import {
@@ -15,6 +16,8 @@ import { dateParam, timeZoneParam } from "./report-range.js";
 const DAY_MS = 86_400_000;
 const MAX_COLUMNS = 40;
 const MAX_FILTER_VALUES = 1000;
+/** Longer than any stored order_id, external_data or user_id. */
+const MAX_FILTER_CHARS = 1000;
 
 /** Fields of a report request this service reads; the others are ignored with a warning. */
 const READ = new Set([
@@ -120,7 +123,15 @@ function filterValue(column: ReportColumn, value: unknown): FilterValue {
   if (typeof value !== "string" && typeof value !== "number")
     throw syntaxError(`filters.${column.name}`, "must be a value or a list of values");
   const enumValues = ENUM_VALUES[column.name];
-  if (!enumValues) return String(value).slice(0, 1000);
+  if (!enumValues) {
+    const text = String(value);
+    // The job's request is jsonb: a value it cannot hold is the request's fault, not a 500.
+    const unstorable = unstorableText(text);
+    if (unstorable) throw syntaxError(`filters.${column.name}`, unstorable);
+    if (text.length > MAX_FILTER_CHARS)
+      throw syntaxError(`filters.${column.name}`, `at most ${MAX_FILTER_CHARS} characters a value`);
+    return text;
+  }
   const stored = enumValues[String(value).toLowerCase()];
   if (!stored)
     throw syntaxError(
