@@ -395,8 +395,36 @@ describe("bad requests", () => {
       { ...base, report_interval: undefined, start_date: "2026-11-02", end_date: "2026-11-01" },
       "end_date",
     ],
+    // The issue's report: quarter hours walked to the year 9999 on the event loop.
+    [
+      { ...base, report_interval: undefined, start_date: "2026-11-01", end_date: "9999-12-31" },
+      "end_date",
+    ],
+    // Today ends at 2026-11-04 00:00 in UTC (now is 2026-11-03 12:00).
+    [
+      {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-04 01:00:00",
+      },
+      "end_date",
+    ],
+    [
+      {
+        ...base,
+        report_type: "attributed_conversions",
+        columns: ["day", "order_id"],
+        report_interval: undefined,
+        start_date: "2026-09-30",
+        end_date: "2026-11-03",
+      },
+      "start_date",
+    ],
     [{ ...base, format: "xlsx" }, "format"],
     [{ ...base, orders: [{ order_by: "revenue" }] }, "orders"],
+    [{ ...base, orders: ["fires", { order_by: "fires", direction: "DESC" }] }, "orders"],
+    [{ ...base, filters: Array.from({ length: 101 }, () => ({ pixel_id: 1 })) }, "filters"],
     [{ ...base, report_interval: undefined }, "report_interval"],
   ])("%j is a SYNTAX error naming %s", async (report, field) => {
     const answer = await w.a.post("/report", { report });
@@ -439,6 +467,38 @@ describe("bad requests", () => {
     expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
     expect(answer.body.response).toMatchObject({ error_id: "SYNTAX" });
     expect(answer.body.response.error).toMatch(/^body: nests .* more than 32 deep/);
+  });
+
+  it("takes a range to the end of today, and 33 days of attributed conversions", async () => {
+    const toTomorrow = await w.a.post("/report", {
+      report: {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-04",
+      },
+    });
+    expect(toTomorrow.status, JSON.stringify(toTomorrow.body)).toBe(200);
+    // In Kiritimati (UTC+14) it is already 2026-11-04 02:00: its today ends on the 5th.
+    const kiritimati = await w.a.post("/report", {
+      report: {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-05",
+        timezone: "Pacific/Kiritimati",
+      },
+    });
+    expect(kiritimati.status, JSON.stringify(kiritimati.body)).toBe(200);
+    const month = await w.a.post(`/report?advertiser_id=${w.advertiser}`, {
+      report: {
+        report_type: "attributed_conversions",
+        columns: ["order_id"],
+        start_date: "2026-10-01",
+        end_date: "2026-11-03",
+      },
+    });
+    expect(month.status, JSON.stringify(month.body)).toBe(200);
   });
 
   it("warns about fields it does not read, and answers a malformed id", async () => {
