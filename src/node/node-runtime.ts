@@ -8,6 +8,7 @@ import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
+import { ReportsInProcess } from "../reports/service/report-maker.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
 import { AdvertiserSettingsCache } from "../storage/advertiser-settings-cache.js";
@@ -30,11 +31,13 @@ import { RedisPixelChangeNotices } from "../storage/redis/redis-pixel-change-not
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { sharedSigningSecret } from "../storage/redis/signing-secret.js";
+import { RUN_LEASE_MS } from "../storage/sql/report-jobs.js";
 import { answersWithin } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
 import type { NodeMetrics } from "./metrics/node-metrics.js";
+import { ReportThread } from "./report-thread.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
 function nodeHeader(c: Context, name: string): string | null {
@@ -154,7 +157,6 @@ export async function createNodeRuntime(
   const stores = createApiStores(redis, clock);
   const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
-    source: fireLog.reportSource,
     names: objectNames(stores),
     clock,
     log,
@@ -162,6 +164,11 @@ export async function createNodeRuntime(
       csv: config.reportMaxRows,
       excel: Math.min(config.reportMaxRows, EXCEL_MAX_ROWS),
     },
+    maker: () =>
+      config.databaseUrl
+        ? new ReportThread(config.databaseUrl, log)
+        : new ReportsInProcess(fireLog.reportSource, fireLog.reportJobs),
+    runLimitMs: RUN_LEASE_MS - 60_000,
     pollMs: REPORT_POLL_MS,
   });
   reportRunner.start(config.reportRunners);
