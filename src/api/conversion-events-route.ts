@@ -6,6 +6,7 @@ import { newFireId } from "../conversions/fire-id.js";
 import type { AcceptedFire } from "../conversions/log-rows.js";
 import { keptOther } from "../edge/pixel-query.js";
 import { NO_COOKIE } from "../edge/user-identity.js";
+import { unstorableText } from "../fields/storable-text.js";
 import type { EdgePixel, PixelRef } from "../pixels/pixel-document.js";
 import { pixelRefKey } from "../pixels/pixel-document.js";
 import { type ClickIdContents, decodeClickId } from "../signing/click-id.js";
@@ -97,13 +98,16 @@ function checkEvent(
   const click = e.click_id === undefined ? null : decodeClickId(secret, e.click_id);
   if (e.click_id !== undefined && !click)
     return { index, error: "click_id: not a click id of this service (tampered or truncated?)" };
+  const other = keptOther(e.other);
+  const unstorable = other === null ? null : unstorableText(other);
+  if (unstorable) return { index, error: `other: ${unstorable}` };
   const fire: AcceptedFire = {
     id: newFireId(),
     ts,
     user_id: e.user_id ?? NO_COOKIE,
     requested_pixel_id: e.pixel_id ?? null,
     order_id: e.order_id ?? null,
-    other: keptOther(e.other),
+    other,
     value: e.value ?? null,
     event_id: e.event_id ?? null,
   };

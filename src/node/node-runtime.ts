@@ -7,6 +7,7 @@ import { createApp } from "../app.js";
 import { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import { FireQueue } from "../conversions/fire-queue.js";
+import { ReportsInProcess } from "../reports/service/report-maker.js";
 import { ReportRunner } from "../reports/service/report-runner.js";
 import type { Spool } from "../spool/spool.js";
 import { spoolReadiness } from "../spool/spool-readiness.js";
@@ -32,6 +33,7 @@ import { RedisImpressionIds } from "../storage/redis/redis-impression-ids.js";
 import { RedisPixelChangeNotices } from "../storage/redis/redis-pixel-change-notices.js";
 import { RedisPixelConfigs } from "../storage/redis/redis-pixel-configs.js";
 import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
+import { RUN_LEASE_MS } from "../storage/sql/report-jobs.js";
 import type { SqlClient } from "../storage/sql/sql-client.js";
 import { SqlEdgeConfigs } from "../storage/sql/sql-edge-configs.js";
 import { answersWithin } from "../with-timeout.js";
@@ -39,6 +41,7 @@ import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
 import type { NodeMetrics } from "./metrics/node-metrics.js";
+import { ReportThread } from "./report-thread.js";
 import { sharedSigningSecret } from "./signing-secret.js";
 
 /** Reads a header from the IncomingMessage @hono/node-server passes as `c.env.incoming`. */
@@ -182,7 +185,6 @@ export async function createNodeRuntime(
   const stores = createApiStores(redis, fireLog.sqlWhenReady, clock);
   const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
-    source: fireLog.reportSource,
     names: objectNames(stores),
     clock,
     log,
@@ -190,6 +192,11 @@ export async function createNodeRuntime(
       csv: config.reportMaxRows,
       excel: Math.min(config.reportMaxRows, EXCEL_MAX_ROWS),
     },
+    maker: () =>
+      config.databaseUrl
+        ? new ReportThread(config.databaseUrl, log)
+        : new ReportsInProcess(fireLog.reportSource, fireLog.reportJobs),
+    runLimitMs: RUN_LEASE_MS - 60_000,
     pollMs: REPORT_POLL_MS,
   });
   reportRunner.start(config.reportRunners);

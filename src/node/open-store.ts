@@ -178,6 +178,7 @@ export async function openStore(
       claim: (now) => usable().reportJobs.claim(now),
       finish: (id, now, rows, result) => usable().reportJobs.finish(id, now, rows, result),
       fail: (id, now, error) => usable().reportJobs.fail(id, now, error),
+      release: (id) => usable().reportJobs.release(id),
       expire: (now) => usable().reportJobs.expire(now),
     },
     reportSource: { rows: (query) => usable().reportSource.rows(query) },

@@ -61,9 +61,85 @@ export function localTime(ms: number, zone: string): LocalTime {
 
 const asUtc = (t: LocalTime) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
 
-/** The zone's offset from UTC (ms) at an instant. */
+/** The zone's offset from UTC (ms) at an instant: a whole number of seconds. */
 function offsetAt(ms: number, zone: string): number {
   return asUtc(localTime(ms, zone)) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The fields of a wall-clock time given as ms since 1970-01-01 00:00 of that wall clock. */
+function wallFields(wall: number): LocalTime {
+  const d = new Date(wall);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+/** How far apart ZoneOffsets samples a zone: no zone changes its offset twice in 6 hours. */
+const SAMPLE_MS = 6 * 3_600_000;
+
+/**
+ * A zone's offsets over a stretch of time, found once: each Intl call costs about 3.5 µs, and a
+ * report that asked Intl for every quarter hour of its range (or every row's time) blocked for
+ * seconds. The offset is sampled every 6 hours and each change is narrowed down to its second
+ * by bisection, so a year costs about 1,500 Intl calls; after that an instant's local time is
+ * arithmetic. Instants outside the stretch are asked of Intl, one by one.
+ */
+export class ZoneOffsets {
+  /** Where the offset changes (epoch ms, ascending), and the offset from there on. */
+  private readonly changes: number[] = [];
+  private readonly offsets: number[] = [];
+
+  constructor(
+    readonly zone: string,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    let at = from;
+    let offset = offsetAt(at, zone);
+    this.changes.push(at);
+    this.offsets.push(offset);
+    while (at < to) {
+      const next = Math.min(at + SAMPLE_MS, to);
+      const nextOffset = offsetAt(next, zone);
+      if (nextOffset !== offset) {
+        // The first second with the new offset, within (at, next].
+        let lo = Math.floor(at / 1000);
+        let hi = Math.floor(next / 1000);
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          if (offsetAt(mid * 1000, zone) === offset) lo = mid;
+          else hi = mid;
+        }
+        this.changes.push(hi * 1000);
+        this.offsets.push(nextOffset);
+        offset = nextOffset;
+      }
+      at = next;
+    }
+  }
+
+  /** The zone's offset from UTC (ms) at `ms`. */
+  offsetAt(ms: number): number {
+    if (ms < this.from || ms > this.to) return offsetAt(ms, this.zone);
+    let lo = 0;
+    let hi = this.changes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.changes[mid] ?? 0) <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.offsets[lo] ?? 0;
+  }
+
+  /** The wall-clock time at `ms`, as localTime(ms, zone) gives it. */
+  localTime(ms: number): LocalTime {
+    return wallFields(Math.floor(ms / 1000) * 1000 + this.offsetAt(ms));
+  }
 }
 
 /**

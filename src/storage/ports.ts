@@ -159,6 +159,8 @@ export interface ReportJobStore {
   claim(now: number): Promise<(ReportJob & { attempts: number }) | null>;
   finish(id: string, now: number, rowCount: number, result: string): Promise<void>;
   fail(id: string, now: number, error: string): Promise<void>;
+  /** Gives a running job back to the queue (its runner stopped): the attempt stays counted. */
+  release(id: string): Promise<void>;
   expire(now: number): Promise<number>;
 }
 

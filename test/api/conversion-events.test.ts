@@ -151,6 +151,30 @@ describe("POST /conversion-events", () => {
     expect((await firesOf(pixel)).map((f) => f.counted)).toEqual([true, true]);
   });
 
+  it("refuses an `other` PostgreSQL cannot hold, and a body nested too deep", async () => {
+    const { a, pixel, clickId } = await world();
+    const good = clickId();
+    const answer = await a.post("/conversion-events", {
+      events: [
+        { pixel_id: pixel, click_id: good, event_id: "lone", other: "spring\ud800" },
+        // Control characters are dropped from `other`, as /px drops them: U+0000 among them.
+        { pixel_id: pixel, click_id: good, event_id: "nul", other: "a\u0000b" },
+        { pixel_id: pixel, click_id: good, event_id: "pair", other: "😀" },
+      ],
+    });
+    expect(answer.body.response).toEqual({
+      status: "OK",
+      count: 2,
+      rejected: [{ index: 0, error: expect.stringMatching(/^other: contains a lone surrogate/) }],
+    });
+    expect((await firesOf(pixel)).map((f) => f.other).sort()).toEqual(["ab", "😀"]);
+
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const nested = await a.call("POST", "/conversion-events", `{"events":${deep}}`);
+    expect(nested.status).toBe(400);
+    expect(nested.body.response.error).toMatch(/^body: nests /);
+  });
+
   it("counts an event_id once, whether the server or the browser reports it first", async () => {
     const { a, pixel, clickId } = await world();
     const id = clickId();

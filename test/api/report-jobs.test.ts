@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { objectNames } from "../../src/api/reports/object-names.js";
+import { ReportThread } from "../../src/node/report-thread.js";
+import { MAX_ATTEMPTS, ReportRunner } from "../../src/reports/service/report-runner.js";
 import type { ApiClient } from "../helpers/api-client.js";
 import { twoMembers } from "../helpers/api-world.js";
 import { startNodeEdge, useNodeEdge } from "../helpers/node-edge.js";
@@ -143,5 +146,65 @@ describe("report jobs shared by API processes", () => {
     now += 24 * 3_600_000 + 1000;
     await a.login("alice", "alice has a long password");
     expect((await a.get(`/report?id=${id}`)).status).toBe(404);
+  });
+
+  it("gives a job up after its runner stopped twice, instead of running it for ever", async () => {
+    await runner?.close();
+    runner = undefined;
+    const posted = await a.post("/report", { report: hourly });
+    const id = posted.body.response.report_id as string;
+    // Twice a runner takes it and its process stops: the job is given back each time.
+    const jobs = fixture.edge.store.reportJobs;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const claimed = await jobs.claim(now);
+      expect(claimed).toMatchObject({ id, attempts: attempt });
+      await jobs.release(id);
+      expect((await status(id)).execution_status).toBe("pending");
+    }
+    await startRunner();
+    const done = await until(
+      () => status(id),
+      (s) => s.execution_status !== "pending",
+    );
+    expect(done).toMatchObject({
+      execution_status: "error",
+      report: { error: expect.stringMatching(/interrupted 2 times.*ask for it again/) },
+    });
+  });
+
+  it("ends in error a report that runs past its time, its thread ended", async () => {
+    await runner?.close();
+    runner = undefined;
+    const posted = await a.post("/report", { report: hourly });
+    const id = posted.body.response.report_id as string;
+    const edge = fixture.edge;
+    const log: Array<Record<string, unknown>> = [];
+    // 50 ms: starting the report's thread alone takes longer.
+    const late = new ReportRunner({
+      jobs: edge.store.reportJobs,
+      names: objectNames(edge.api.stores),
+      maker: () => new ReportThread(edge.databaseUrl, (line) => log.push(line)),
+      clock,
+      log: (line) => log.push(line),
+      maxRows: { csv: 1000, excel: 1000 },
+      runLimitMs: 50,
+      pollMs: 50,
+    });
+    late.start(1);
+    try {
+      const failed = await until(
+        () => status(id),
+        (s) => s.execution_status !== "pending",
+      );
+      expect(failed).toMatchObject({
+        execution_status: "error",
+        report: {
+          error: "the report ran for more than 0.05 s: narrow its dates, filters or columns",
+        },
+      });
+    } finally {
+      await late.stop();
+    }
+    expect(log).toEqual([]);
   });
 });

@@ -395,14 +395,110 @@ describe("bad requests", () => {
       { ...base, report_interval: undefined, start_date: "2026-11-02", end_date: "2026-11-01" },
       "end_date",
     ],
+    // The issue's report: quarter hours walked to the year 9999 on the event loop.
+    [
+      { ...base, report_interval: undefined, start_date: "2026-11-01", end_date: "9999-12-31" },
+      "end_date",
+    ],
+    // Today ends at 2026-11-04 00:00 in UTC (now is 2026-11-03 12:00).
+    [
+      {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-04 01:00:00",
+      },
+      "end_date",
+    ],
+    [
+      {
+        ...base,
+        report_type: "attributed_conversions",
+        columns: ["day", "order_id"],
+        report_interval: undefined,
+        start_date: "2026-09-30",
+        end_date: "2026-11-03",
+      },
+      "start_date",
+    ],
     [{ ...base, format: "xlsx" }, "format"],
     [{ ...base, orders: [{ order_by: "revenue" }] }, "orders"],
+    [{ ...base, orders: ["fires", { order_by: "fires", direction: "DESC" }] }, "orders"],
+    [{ ...base, filters: Array.from({ length: 101 }, () => ({ pixel_id: 1 })) }, "filters"],
     [{ ...base, report_interval: undefined }, "report_interval"],
   ])("%j is a SYNTAX error naming %s", async (report, field) => {
     const answer = await w.a.post("/report", { report });
     expect(answer.status).toBe(400);
     expect(answer.body.response.error_id).toBe("SYNTAX");
     expect(answer.body.response.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
+  });
+
+  // PostgreSQL's jsonb (the job's request) holds neither U+0000 nor a lone surrogate, and a
+  // field nested 10,000 deep once overflowed the stack that wrote the job: each answered 500.
+  it.each([
+    [{ order_id: "a\u0000b" }, "filters.order_id", /U\+0000/],
+    [{ external_data: "\ud800" }, "filters.external_data", /lone surrogate/],
+    [{ user_id: ["1", "x\udc00y"] }, "filters.user_id", /lone surrogate/],
+  ])(
+    "a filter %j PostgreSQL cannot hold is a SYNTAX error naming %s",
+    async (filter, field, why) => {
+      const answer = await w.a.post(`/report?advertiser_id=${w.advertiser}`, {
+        report: {
+          report_type: "attributed_conversions",
+          columns: ["order_id", "post_click_or_post_view_revenue"],
+          filters: [filter],
+          report_interval: "last_7_days",
+        },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+      expect(answer.body.response.error_id).toBe("SYNTAX");
+      expect(answer.body.response.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
+      expect(answer.body.response.error).toMatch(why);
+    },
+  );
+
+  it("answers a body nested 10,000 deep with a SYNTAX error naming the body", async () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+    const answer = await w.a.call(
+      "POST",
+      "/report",
+      `{"report":{"report_type":"network_analytics","columns":["day","fires"],"report_interval":"today","x":${deep}}}`,
+    );
+    expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).toBe(400);
+    expect(answer.body.response).toMatchObject({ error_id: "SYNTAX" });
+    expect(answer.body.response.error).toMatch(/^body: nests .* more than 32 deep/);
+  });
+
+  it("takes a range to the end of today, and 33 days of attributed conversions", async () => {
+    const toTomorrow = await w.a.post("/report", {
+      report: {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-04",
+      },
+    });
+    expect(toTomorrow.status, JSON.stringify(toTomorrow.body)).toBe(200);
+    // In Kiritimati (UTC+14) it is already 2026-11-04 02:00: its today ends on the 5th.
+    const kiritimati = await w.a.post("/report", {
+      report: {
+        ...base,
+        report_interval: undefined,
+        start_date: "2026-11-01",
+        end_date: "2026-11-05",
+        timezone: "Pacific/Kiritimati",
+      },
+    });
+    expect(kiritimati.status, JSON.stringify(kiritimati.body)).toBe(200);
+    const month = await w.a.post(`/report?advertiser_id=${w.advertiser}`, {
+      report: {
+        report_type: "attributed_conversions",
+        columns: ["order_id"],
+        start_date: "2026-10-01",
+        end_date: "2026-11-03",
+      },
+    });
+    expect(month.status, JSON.stringify(month.body)).toBe(200);
   });
 
   it("warns about fields it does not read, and answers a malformed id", async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isMoney, MAX_MONEY, parseMoney } from "../../src/fields/money.js";
 import { isObjectId, MAX_OBJECT_ID, parseObjectId } from "../../src/fields/object-id.js";
-import { unstorableText } from "../../src/fields/storable-text.js";
 
 // One bound per field, the store's (src/fields/): what every input path accepts.
 
@@ -60,17 +59,5 @@ describe("money: at most 1e12 a conversion", () => {
     [Number.NaN, false],
   ])("%j is money: %j", (value, ok) => {
     expect(isMoney(value)).toBe(ok);
-  });
-});
-
-describe("text PostgreSQL holds", () => {
-  it.each([
-    ["plain", null],
-    ["emoji 😀 and é", null],
-    ["a\u0000b", "contains U+0000"],
-    ["half \ud800", "contains a lone UTF-16 surrogate"],
-    ["\udc00 low half first", "contains a lone UTF-16 surrogate"],
-  ])("%j: %j", (text, why) => {
-    expect(unstorableText(text)).toBe(why);
   });
 });

@@ -1,5 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { intervalRange, timeBuckets } from "../../src/reports/service/report-intervals.js";
+import { QUARTER_MS } from "../../src/reports/report-counters.js";
+import {
+  grainLabel,
+  intervalRange,
+  type TimeGrain,
+  timeBuckets,
+} from "../../src/reports/service/report-intervals.js";
 import { formatDateTime, localTime } from "../../src/reports/time-zone.js";
 
 const at = (iso: string) => Date.parse(iso);
@@ -52,6 +59,67 @@ describe("timeBuckets", () => {
       "2026-10-31T23:00:00.000Z",
       "2026-11-30T23:00:00.000Z",
     ]);
+  });
+});
+
+/** The definition, walked with Intl at every quarter hour: what timeBuckets must agree with. */
+function bucketsByIntl(grain: TimeGrain, from: number, to: number, zone: string): number[] {
+  const bounds = [from];
+  let previous = grainLabel(grain, localTime(from, zone));
+  for (let q = Math.floor(from / QUARTER_MS) * QUARTER_MS + QUARTER_MS; q < to; q += QUARTER_MS) {
+    const label = grainLabel(grain, localTime(q, zone));
+    if (label !== previous) bounds.push(q);
+    previous = label;
+  }
+  return [...bounds, to];
+}
+
+describe("timeBuckets agrees with Intl at every quarter hour", () => {
+  // Zones with a DST of 30 minutes, offsets of :45, midnight jumps, a skipped day (Apia left
+  // out 2011-12-30), a negative DST (Dublin), two changes a month apart (Casablanca's Ramadan).
+  const ZONES = [
+    "UTC",
+    "America/New_York",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "Pacific/Apia",
+    "Europe/Dublin",
+    "Africa/Casablanca",
+  ];
+  it.each([
+    // Casablanca goes back an hour for Ramadan (mid-February to late March 2026) and returns.
+    ["hour", "2026-01-01T00:00:00Z", "2026-05-01T00:00:00Z", "Africa/Casablanca"],
+    // Apia skipped 2011-12-30 whole; Sao Paulo's DST began at midnight on 2018-11-04.
+    ["day", "2011-12-25T00:00:00Z", "2012-01-05T00:00:00Z", "Pacific/Apia"],
+    ["day", "2018-11-01T00:00:00Z", "2018-11-10T00:00:00Z", "America/Sao_Paulo"],
+    // Lord Howe moves by half an hour; a whole year of New York hours, both changes.
+    ["hour", "2026-03-20T00:00:00Z", "2026-04-20T00:00:00Z", "Australia/Lord_Howe"],
+    ["hour", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "America/New_York"],
+    ["month", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", "Pacific/Chatham"],
+  ] as const)("%s buckets from %s to %s in %s", (grain, from, to, zone) => {
+    expect(timeBuckets(grain, at(from), at(to), zone).bounds).toEqual(
+      bucketsByIntl(grain, at(from), at(to), zone),
+    );
+  });
+
+  it("for random ranges of up to 120 days, any grain, from 2005 to 2030", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2005, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.integer({ min: 1, max: 120 * 86_400_000 }),
+        fc.constantFrom<TimeGrain>("hour", "day", "month"),
+        fc.constantFrom(...ZONES),
+        (from, length, grain, zone) => {
+          expect(timeBuckets(grain, from, from + length, zone).bounds).toEqual(
+            bucketsByIntl(grain, from, from + length, zone),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import {
   formatDateTime,
   localTime,
   parseLocalTime,
+  ZoneOffsets,
   zonedInstant,
 } from "../../src/reports/time-zone.js";
 
@@ -79,5 +80,23 @@ describe("parseLocalTime", () => {
       minute: 5,
       second: 0,
     });
+  });
+});
+
+describe("ZoneOffsets", () => {
+  it("shows every instant as Intl does, inside its stretch and outside (2,000 instants)", () => {
+    const from = Date.UTC(2024, 0, 1);
+    const to = Date.UTC(2027, 0, 1);
+    const offsets = new Map(ZONES.map((zone) => [zone, new ZoneOffsets(zone, from, to)]));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2023, 6, 1), max: Date.UTC(2027, 6, 1) }),
+        fc.constantFrom(...ZONES),
+        (ms, zone) => {
+          expect(offsets.get(zone)?.localTime(ms)).toEqual(localTime(ms, zone));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

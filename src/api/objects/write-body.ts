@@ -50,13 +50,36 @@ export function parseWrite<T>(
   return { values: result.data, warnings };
 }
 
-/** The JSON body, or a SYNTAX error when it is not JSON. */
+/**
+ * How deep an API body may nest objects and arrays. The deepest body a route reads is a report
+ * request's filter list (5); JSON.parse takes any depth, but what walks a value recursively
+ * afterwards (JSON.stringify of a job's request, zod) overflowed the stack at 10,000.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays more than `max` deep: a loop, never recursion. */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<[value: unknown, depth: number]> = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The JSON body, or a SYNTAX error when it is not JSON or nests deeper than MAX_BODY_DEPTH. */
 export async function jsonBody(request: { json(): Promise<unknown> }): Promise<unknown> {
+  let body: unknown;
   try {
-    return await request.json();
+    body = await request.json();
   } catch {
     throw syntaxError("body", "is not valid JSON");
   }
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH))
+    throw syntaxError("body", `nests objects or arrays more than ${MAX_BODY_DEPTH} deep`);
+  return body;
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { ObjectNames } from "../../reports/service/report-build.js";
-import type { NamedIds } from "../../reports/service/report-runner.js";
+import type { NamedIds, ObjectNames } from "../../reports/service/report-build.js";
 import type { ApiStores } from "../api-deps.js";
 
 /**

@@ -1,3 +1,4 @@
+import { unstorableText } from "../../fields/storable-text.js";
 import { intervalRange, localMidnight } from "../../reports/service/report-intervals.js";
 import type { FilterValue, ReportFormat, ReportRequest } from "../../reports/service/report-job.js";
 import {
@@ -12,9 +13,14 @@ import { formatDateTime, localTime } from "../../reports/time-zone.js";
 import { syntaxError } from "../api-error.js";
 import { dateParam, timeZoneParam } from "./report-range.js";
 
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const MAX_COLUMNS = 40;
+/** Filter objects in a request: more than one per filter column is allowed, not without end. */
+const MAX_FILTERS = 100;
 const MAX_FILTER_VALUES = 1000;
+/** Longer than any stored order_id, external_data or user_id. */
+const MAX_FILTER_CHARS = 1000;
 
 /** Fields of a report request this service reads; the others are ignored with a warning. */
 const READ = new Set([
@@ -120,7 +126,15 @@ function filterValue(column: ReportColumn, value: unknown): FilterValue {
   if (typeof value !== "string" && typeof value !== "number")
     throw syntaxError(`filters.${column.name}`, "must be a value or a list of values");
   const enumValues = ENUM_VALUES[column.name];
-  if (!enumValues) return String(value).slice(0, 1000);
+  if (!enumValues) {
+    const text = String(value);
+    // The job's request is jsonb: a value it cannot hold is the request's fault, not a 500.
+    const unstorable = unstorableText(text);
+    if (unstorable) throw syntaxError(`filters.${column.name}`, unstorable);
+    if (text.length > MAX_FILTER_CHARS)
+      throw syntaxError(`filters.${column.name}`, `at most ${MAX_FILTER_CHARS} characters a value`);
+    return text;
+  }
   const stored = enumValues[String(value).toLowerCase()];
   if (!stored)
     throw syntaxError(
@@ -136,6 +150,7 @@ function filterValue(column: ReportColumn, value: unknown): FilterValue {
 function checkFilters(type: ReportType, raw: unknown): Record<string, FilterValue[]> {
   if (raw === undefined || raw === null) return {};
   if (!Array.isArray(raw)) throw syntaxError("filters", 'must be a list like [{"pixel_id": 1}]');
+  if (raw.length > MAX_FILTERS) throw syntaxError("filters", `at most ${MAX_FILTERS} filters`);
   const filters: Record<string, FilterValue[]> = {};
   for (const entry of raw) {
     if (!isObject(entry)) throw syntaxError("filters", 'must be a list like [{"pixel_id": 1}]');
@@ -146,11 +161,13 @@ function checkFilters(type: ReportType, raw: unknown): Record<string, FilterValu
           "filters",
           `${JSON.stringify(name.slice(0, 64))} is not a filter of ${type.name}`,
         );
-      const values = (Array.isArray(value) ? value : [value]).map((v) => filterValue(column, v));
-      if (values.length === 0 || values.length > MAX_FILTER_VALUES)
+      const list: unknown[] = Array.isArray(value) ? value : [value];
+      if (list.length === 0 || list.length > MAX_FILTER_VALUES)
         throw syntaxError(`filters.${name}`, `give 1 to ${MAX_FILTER_VALUES} values`);
+      const values = list.map((v) => filterValue(column, v));
       const before = filters[name];
-      filters[name] = before ? values.filter((v) => before.includes(v)) : [...new Set(values)];
+      const allowed = new Set(before);
+      filters[name] = before ? values.filter((v) => allowed.has(v)) : [...new Set(values)];
     }
   }
   return filters;
@@ -160,6 +177,8 @@ function checkOrders(columns: string[], raw: unknown): ReportRequest["orders"] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw))
     throw syntaxError("orders", 'must be a list like [{"order_by": "day", "direction": "ASC"}]');
+  // Each order is a key every comparison of the sort may read: one per column at most.
+  const ordered = new Set<string>();
   return raw.map((entry) => {
     const order = typeof entry === "string" ? { order_by: entry } : entry;
     if (!isObject(order) || typeof order.order_by !== "string")
@@ -169,6 +188,9 @@ function checkOrders(columns: string[], raw: unknown): ReportRequest["orders"] {
         "orders",
         `${JSON.stringify(order.order_by.slice(0, 64))} is not one of the report's columns`,
       );
+    if (ordered.has(order.order_by))
+      throw syntaxError("orders", `${order.order_by} is ordered by twice`);
+    ordered.add(order.order_by);
     const direction = String(order.direction ?? "ASC").toUpperCase();
     if (direction !== "ASC" && direction !== "DESC")
       throw syntaxError("orders", "direction must be ASC or DESC");
@@ -193,13 +215,27 @@ function checkRange(
   const end = stringField("end_date", report.end_date);
   const interval = stringField("report_interval", report.report_interval);
   if (start !== undefined && type.time_granularity === "hourly") {
+    // A range ends by the end of today: there is no data after now, and a report's work grows
+    // with its range (to 9999-12-31 it walked 2.7 million days of quarter hours).
+    const endOfToday = localMidnight(now, zone, 1);
     const from = dateParam("start_date", start, zone) ?? 0;
-    const to = dateParam("end_date", end, zone) ?? localMidnight(now, zone, 1);
+    const to = dateParam("end_date", end, zone) ?? endOfToday;
+    if (to > endOfToday)
+      throw syntaxError(
+        "end_date",
+        `is after the end of today (${formatDateTime(localTime(endOfToday, zone))} in ${zone}): there is no data after now`,
+      );
     if (to <= from) throw syntaxError("end_date", "must be after start_date (it is exclusive)");
     if (from < earliest)
       throw syntaxError(
         "start_date",
         `is before ${formatDateTime(localTime(earliest, zone))}: this report's data is kept ${Math.round((now - earliest) / DAY_MS)} days`,
+      );
+    // A day of a DST change is 25 hours long.
+    if (type.maxRangeDays !== undefined && to - from > type.maxRangeDays * DAY_MS + HOUR_MS)
+      throw syntaxError(
+        "start_date",
+        `${type.name} covers at most ${type.maxRangeDays} days from start_date to end_date`,
       );
     return { from, to };
   }

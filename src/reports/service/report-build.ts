@@ -1,10 +1,19 @@
-import { formatDateTime, localTime } from "../time-zone.js";
+import { toDelimited } from "../csv.js";
+import { formatDateTime, ZoneOffsets } from "../time-zone.js";
 import { FINEST_FIRST, grainLabel, type TimeGrain, timeBuckets } from "./report-intervals.js";
 import type { ReportQuery, ReportRequest, SourceRow } from "./report-job.js";
 import { columnOf, REPORT_TYPES, type ReportColumn } from "./report-types.js";
 
 /** A report's cell: text, a count, or empty. */
 export type Cell = string | number | null;
+
+/** Ids whose objects' names a report shows, by kind. */
+export interface NamedIds {
+  pixels: number[];
+  advertisers: number[];
+  lineItems: number[];
+  campaigns: number[];
+}
 
 /** The names the rows' ids stand for, looked up among the objects (never across members). */
 export interface ObjectNames {
@@ -52,6 +61,8 @@ export function reportQuery(request: ReportRequest, limit: number): ReportQuery 
   };
 }
 
+const TOUCHES_BEFORE_MS = 31 * 86_400_000;
+
 const CONVERSION_TYPE: Record<string, Record<string, string>> = {
   post_click_or_post_view_conv: { click: "Post Click", view: "Post View" },
   imp_type: { click: "Click", view: "Impression" },
@@ -76,49 +87,50 @@ export function reportRows(
   names: ObjectNames,
 ): Cell[][] {
   const wanted = columns(request);
-  const zone = request.timezone;
+  // Touch times come before the range: attribution windows reach 30 days back.
+  const zone = new ZoneOffsets(request.timezone, request.from - TOUCHES_BEFORE_MS, request.to);
   const starts = query.buckets ? query.buckets.bounds.slice(0, -1) : [];
-  const labelCache = new Map<string, string>();
-  const timeLabel = (grain: TimeGrain, bucket: number): string | null => {
-    const start = starts[bucket - 1];
-    if (start === undefined) return null;
-    const key = `${grain}:${bucket}`;
-    let label = labelCache.get(key);
-    if (label === undefined) {
-      label = grainLabel(grain, localTime(start, zone));
-      labelCache.set(key, label);
-    }
-    return label;
-  };
+  // The latest fires come per pixel: a pixel's advertiser is the pixel's.
+  const idOf = (row: SourceRow, column: string): Cell | undefined =>
+    column === "advertiser_id" && row.advertiser_id === undefined && row.pixel_id !== undefined
+      ? (names.pixels.get(Number(row.pixel_id))?.advertiser_id ?? null)
+      : row[column];
   const at = (value: Cell | undefined) =>
-    value === null || value === undefined ? null : formatDateTime(localTime(Number(value), zone));
-  const out = rows.map((stored) => {
-    // The latest fires come per pixel: a pixel's advertiser is the pixel's.
-    const row =
-      stored.advertiser_id === undefined && stored.pixel_id !== undefined
-        ? {
-            ...stored,
-            advertiser_id: names.pixels.get(Number(stored.pixel_id))?.advertiser_id ?? null,
+    value === null || value === undefined ? null : formatDateTime(zone.localTime(Number(value)));
+  // Each column's cell, decided once per column rather than once per row and column.
+  const cellOf = (column: ReportColumn): ((row: SourceRow) => Cell) => {
+    const name = column.name;
+    switch (column.role) {
+      case "time": {
+        const labels: Array<string | undefined> = [];
+        return (row) => {
+          const bucket = Number(row.bucket);
+          const start = starts[bucket - 1];
+          if (start === undefined) return null;
+          let label = labels[bucket];
+          if (label === undefined) {
+            label = grainLabel(name as TimeGrain, zone.localTime(start));
+            labels[bucket] = label;
           }
-        : stored;
-    return wanted.map((column): Cell => {
-      const value = row[column.name];
-      switch (column.role) {
-        case "time":
-          return timeLabel(column.name as TimeGrain, Number(row.bucket));
-        case "name":
-          return nameFor(column.name, asId(row[column.nameOf ?? ""]), names);
-        case "metric":
-          if (column.name === "last_fired") return at(value);
-          return column.type === "money" ? fromMicros(value ?? null) : Number(value ?? 0);
-        default:
-          if (column.name === "datetime" || column.name === "imp_time") return at(value);
-          if (CONVERSION_TYPE[column.name])
-            return CONVERSION_TYPE[column.name]?.[String(value)] ?? null;
-          return value ?? null;
+          return label;
+        };
       }
-    });
-  });
+      case "name":
+        return (row) => nameFor(name, asId(idOf(row, column.nameOf ?? "")), names);
+      case "metric":
+        if (name === "last_fired") return (row) => at(row[name]);
+        if (column.type === "money") return (row) => fromMicros(row[name] ?? null);
+        return (row) => Number(row[name] ?? 0);
+      default: {
+        if (name === "datetime" || name === "imp_time") return (row) => at(row[name]);
+        const labels = CONVERSION_TYPE[name];
+        if (labels) return (row) => labels[String(row[name])] ?? null;
+        return (row) => idOf(row, name) ?? null;
+      }
+    }
+  };
+  const cells = wanted.map(cellOf);
+  const out = rows.map((row) => cells.map((cell) => cell(row)));
   return sortRows(out, request, wanted);
 }
 
@@ -140,6 +152,20 @@ function compareCells(a: Cell, b: Cell): number {
   return String(a) < String(b) ? -1 : 1;
 }
 
+/** Each row's place among the column's distinct cells, in compareCells' order. */
+function ranksOf(rows: readonly Cell[][], index: number): Int32Array {
+  const distinct = [...new Set(rows.map((row) => row[index] ?? null))].sort(compareCells);
+  const rank = new Map(distinct.map((cell, i) => [cell, i] as const));
+  const ranks = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) ranks[i] = rank.get(rows[i]?.[index] ?? null) ?? 0;
+  return ranks;
+}
+
+/**
+ * Sorted by the orders, then by every column in turn. Each column's cells are ranked once (its
+ * distinct values sorted), and the rows compare ranks: a report of 500,000 rows compared text
+ * cells 10 million times, and sorted in seconds.
+ */
 function sortRows(rows: Cell[][], request: ReportRequest, wanted: ReportColumn[]): Cell[][] {
   const keys = [
     ...request.orders.map((o) => ({
@@ -148,11 +174,55 @@ function sortRows(rows: Cell[][], request: ReportRequest, wanted: ReportColumn[]
     })),
     ...wanted.map((_, index) => ({ index, sign: 1 })),
   ].filter((k) => k.index >= 0);
-  return rows.sort((a, b) => {
-    for (const { index, sign } of keys) {
-      const order = compareCells(a[index] ?? null, b[index] ?? null);
-      if (order !== 0) return sign * order;
+  const ranked = new Map<number, Int32Array>();
+  const byKey = keys.map(({ index, sign }) => {
+    let ranks = ranked.get(index);
+    if (!ranks) {
+      ranks = ranksOf(rows, index);
+      ranked.set(index, ranks);
+    }
+    return { ranks, sign };
+  });
+  const order = Array.from(rows, (_, i) => i);
+  order.sort((a, b) => {
+    for (const { ranks, sign } of byKey) {
+      const difference = (ranks[a] ?? 0) - (ranks[b] ?? 0);
+      if (difference !== 0) return sign * difference;
     }
     return 0;
   });
+  return order.map((i) => rows[i] ?? []);
+}
+
+/** The ids of the objects whose names the rows need. */
+export function namedIds(rows: ReadonlyArray<Record<string, unknown>>): NamedIds {
+  const of = (column: string) => {
+    const ids = new Set<number>();
+    for (const row of rows) {
+      const value = row[column];
+      if (value !== null && value !== undefined) ids.add(Number(value));
+    }
+    return [...ids];
+  };
+  return {
+    pixels: of("pixel_id"),
+    advertisers: of("advertiser_id"),
+    lineItems: of("line_item_id"),
+    campaigns: of("campaign_id"),
+  };
+}
+
+/** The report's file (CSV, or tab-separated for excel) from the store's rows. */
+export function reportFile(
+  request: ReportRequest,
+  query: ReportQuery,
+  rows: readonly SourceRow[],
+  names: ObjectNames,
+): { rowCount: number; file: string } {
+  const cells = reportRows(request, query, rows, names);
+  const file = toDelimited(request.columns, cells, {
+    separator: request.format === "excel" ? "\t" : ",",
+    quoteAll: request.escape_fields,
+  });
+  return { rowCount: cells.length, file };
 }

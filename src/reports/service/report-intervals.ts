@@ -1,5 +1,5 @@
 import { QUARTER_MS } from "../report-counters.js";
-import { formatDate, type LocalTime, localTime, zonedInstant } from "../time-zone.js";
+import { formatDate, type LocalTime, localTime, ZoneOffsets, zonedInstant } from "../time-zone.js";
 import type { ReportInterval } from "./report-types.js";
 
 export type TimeGrain = "hour" | "day" | "month";
@@ -88,22 +88,48 @@ export function grainLabel(grain: TimeGrain, t: LocalTime): string {
 
 export const FINEST_FIRST: readonly TimeGrain[] = ["hour", "day", "month"];
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A number that changes exactly when the `grain` label of a wall-clock time (ms since 1970 on
+ * that wall clock) does: its hour, day, or year and month.
+ */
+function grainKey(grain: TimeGrain): (wall: number) => number {
+  if (grain === "hour") return (wall) => Math.floor(wall / HOUR_MS);
+  if (grain === "day") return (wall) => Math.floor(wall / DAY_MS);
+  let day = Number.NaN;
+  let month = Number.NaN;
+  return (wall) => {
+    const today = Math.floor(wall / DAY_MS);
+    if (today !== day) {
+      const d = new Date(today * DAY_MS);
+      day = today;
+      month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    }
+    return month;
+  };
+}
+
 /**
  * The boundaries of the local hours, days or months in [from, to): `from`, every quarter hour
  * where the label changes, and `to`. Every zone's offset is a whole number of quarter hours, so
  * a label can only change at a quarter; a day that starts in a DST gap starts at the jump, and
- * the repeated hour of a fall-back is one bucket of two hours, so labels never repeat.
+ * the repeated hour of a fall-back is one bucket of two hours, so labels never repeat. The
+ * zone's offsets are found once (ZoneOffsets), then each quarter is arithmetic: the 400 days a
+ * report may cover are 38,400 quarters, a few milliseconds.
  */
 export function timeBuckets(
   grain: TimeGrain,
   from: number,
   to: number,
   zone: string,
+  offsets: ZoneOffsets = new ZoneOffsets(zone, from, to),
 ): { bounds: number[]; starts: number[] } {
+  const key = grainKey(grain);
   const bounds = [from];
-  let previous = grainLabel(grain, localTime(from, zone));
+  let previous = key(from + offsets.offsetAt(from));
   for (let q = Math.floor(from / QUARTER_MS) * QUARTER_MS + QUARTER_MS; q < to; q += QUARTER_MS) {
-    const label = grainLabel(grain, localTime(q, zone));
+    const label = key(q + offsets.offsetAt(q));
     if (label !== previous) bounds.push(q);
     previous = label;
   }

@@ -55,6 +55,8 @@ export interface ReportType {
   time_granularity: "hourly" | "lifetime";
   columns: readonly ReportColumn[];
   intervals: readonly ReportInterval[];
+  /** How many days a start_date/end_date range may cover, when less than the data kept. */
+  maxRangeDays?: number;
 }
 
 const time = (name: "hour" | "day" | "month"): ReportColumn => ({
@@ -139,6 +141,8 @@ export const REPORT_TYPES: Readonly<Record<ReportTypeName, ReportType>> = {
       metric("post_click_or_post_view_revenue", "money"),
     ],
     intervals: TIMED_INTERVALS,
+    // Xandr: "the start_date and end_date fields can be set to a range within the last 33 days".
+    maxRangeDays: 33,
   },
   network_analytics: {
     name: "network_analytics",

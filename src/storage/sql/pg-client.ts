@@ -22,10 +22,17 @@ function lastRows(result: pg.QueryResult | pg.QueryResult[]): Array<Record<strin
  * pool on the next query, so the store comes back by itself when the server does; the pool's
  * own errors (a server restart seen by an idle connection) are logged, never thrown.
  */
-export function pgClient(url: string, log: Logger, options: { max?: number } = {}): SqlClient {
+export function pgClient(
+  url: string,
+  log: Logger,
+  options: { max?: number; serial?: boolean } = {},
+): SqlClient {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 4,
+    // serial: each query on one core of the server (no parallel workers), for background work
+    // such as reports that must leave the other cores to the edge on a small machine.
+    ...(options.serial ? { options: "-c max_parallel_workers_per_gather=0" } : {}),
     connectionTimeoutMillis: 2000,
     idleTimeoutMillis: 30_000,
     // A write that hangs is a write the spool should hold instead.

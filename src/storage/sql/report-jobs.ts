@@ -107,6 +107,13 @@ export class SqlReportJobs {
     );
   }
 
+  async release(id: string): Promise<void> {
+    await this.sql.query(
+      "UPDATE report_jobs SET status = 'pending' WHERE id = $1 AND status = 'running'",
+      [id],
+    );
+  }
+
   /** Deletes the reports asked for more than REPORT_KEEP_MS ago; how many. */
   async expire(now: number): Promise<number> {
     const rows = await this.sql.query(
