@@ -36,7 +36,7 @@ import { RedisTouchStore } from "../storage/redis/redis-touch-store.js";
 import { RUN_LEASE_MS } from "../storage/sql/report-jobs.js";
 import type { SqlClient } from "../storage/sql/sql-client.js";
 import { SqlEdgeConfigs } from "../storage/sql/sql-edge-configs.js";
-import { answersWithin } from "../with-timeout.js";
+import { answersWithin, withTimeout } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
 import { keepTrying } from "./keep-trying.js";
 import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
@@ -56,6 +56,8 @@ function nodeHeader(c: Context, name: string): string | null {
 const EXCEL_MAX_ROWS = 100_000;
 /** How often the edge copies are brought up to date without an API write here to do it. */
 const EDGE_COPY_EVERY_MS = 2000;
+/** How long an API write waits for its change to reach the edge's copies. */
+const EDGE_COPY_WAIT_MS = 2000;
 /** How often an idle report runner looks for reports other processes queued. */
 const REPORT_POLL_MS = 1000;
 
@@ -216,7 +218,9 @@ export async function createNodeRuntime(
     clock,
     log,
     clientAddress: clientAddress(config.trustProxy),
-    syncEdges: () => edgeCopies.flush(),
+    // Waited for (a fire right after the answer sees the change), but never failing a write
+    // that committed: with Redis away the outbox keeps the change for the relay's next pass.
+    syncEdges: () => withTimeout(edgeCopies.flush(), EDGE_COPY_WAIT_MS, undefined),
     conversions: { pixels: pixelCache, fires, signingSecret: () => secret.result },
   };
   const app = createApp(

@@ -156,7 +156,8 @@ export async function openStore(
         writesFailing = false;
         return taken;
       } catch (error) {
-        writesFailing = true;
+        // Only a store that answers can refuse writes; before it is ready it is just away.
+        if (migrated) writesFailing = true;
         throw error;
       }
     },

@@ -17,6 +17,13 @@ let base = "";
 let pixel = 0;
 let lineItem = 0;
 
+/**
+ * How long the page may take to show what it fetched: a login's password hash, a report's
+ * thread started from source (0.3–2 s), on a machine that may be busy (expect.poll's own 1 s
+ * failed under load).
+ */
+const POLL = { timeout: 15_000 };
+
 const HOSTILE_NAME = `<img src=x onerror="window.pwned=1">`;
 
 async function fire(query: string, user: string | null) {
@@ -85,13 +92,15 @@ describe("GET /ui in Chromium", () => {
     await page.fill("#username", "alice");
     await page.fill("#password", "not her password");
     await page.click("#login button");
-    await expect.poll(() => page.textContent("#login-error")).toBe("Wrong username or password.");
+    await expect
+      .poll(() => page.textContent("#login-error"), POLL)
+      .toBe("Wrong username or password.");
 
     await page.fill("#password", "alice has a long password");
     await page.click("#login button");
     await page.locator("#app").waitFor({ state: "visible" });
     await expect
-      .poll(() => page.textContent("#totals"))
+      .poll(() => page.textContent("#totals"), POLL)
       .toBe(
         "3 fires · 2 conversions (1 post-click, 1 post-view) · revenue 50.90 · 1 unattributed fires",
       );
@@ -115,10 +124,12 @@ describe("GET /ui in Chromium", () => {
 
     // The breakdown comes from the Report Service (POST /report, then polling for it).
     await expect
-      .poll(() =>
-        page.$$eval("#breakdown tr", (trs) =>
-          trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
-        ),
+      .poll(
+        () =>
+          page.$$eval("#breakdown tr", (trs) =>
+            trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+          ),
+        POLL,
       )
       .toEqual([
         [`LI (${lineItem})`, "", "2", "1", "1", "50.90"],
