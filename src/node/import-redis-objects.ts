@@ -84,8 +84,9 @@ export async function importRedisObjects(
     for (const [i, type] of TYPES.entries()) {
       const table = TABLES[type];
       await tx.query(
-        `SELECT setval(pg_get_serial_sequence('${table}', 'id'),
-           greatest((SELECT coalesce(max(id), 0) FROM ${table}), $1::int, 1))`,
+        // Past the highest id and the highest an earlier version gave; an empty table starts at 1.
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), greatest(m, 1), m > 0)
+           FROM (SELECT greatest((SELECT coalesce(max(id), 0) FROM ${table}), $1::int) AS m) s`,
         [Number(counters[i] ?? 0)],
       );
     }

@@ -38,7 +38,7 @@ import type { SqlClient } from "../storage/sql/sql-client.js";
 import { SqlEdgeConfigs } from "../storage/sql/sql-edge-configs.js";
 import { answersWithin, withTimeout } from "../with-timeout.js";
 import { clientAddress } from "./client-address.js";
-import { keepTrying } from "./keep-trying.js";
+import { type KeptTrying, keepTrying } from "./keep-trying.js";
 import { instrumentSpool, instrumentStorage } from "./metrics/instrument.js";
 import type { NodeMetrics } from "./metrics/node-metrics.js";
 import { ReportThread } from "./report-thread.js";
@@ -76,6 +76,8 @@ function presetNodeHeader(c: Context, name: string, value: string): boolean {
 export type EventStore = FireLog &
   FireLogReader & {
     status(): Promise<string>;
+    /** Resolves once the store is migrated and its objects in place (absent: ready now). */
+    ready?: Promise<void>;
     /** The database of the API's objects (SPEC 15): refuses until the store is ready. */
     sqlWhenReady: SqlClient;
     /** Fires kept aside because the store refused their data (0 while it is away). */
@@ -130,11 +132,14 @@ export async function createNodeRuntime(
   const metrics = options.metrics ?? null;
   const spool =
     options.spool && metrics ? instrumentSpool(options.spool, metrics) : (options.spool ?? null);
-  // Never waited for at start: the edge listens while Redis is away, and a beacon's signature
-  // is checked once the shared secret could be read (SPEC 13).
+  // Never waited for at start: the edge listens while Redis or the store is away, and a
+  // beacon's signature is checked once the shared secret could be read (SPEC 13). It is made,
+  // or read, once the store (which keeps it) is ready: no line about it before.
   const secret = config.signingSecret
-    ? { result: Promise.resolve(config.signingSecret), firstAttempt: Promise.resolve(), stop() {} }
-    : keepTrying("signing secret", () => sharedSigningSecret(fireLog.sqlWhenReady, redis), log);
+    ? { result: Promise.resolve(config.signingSecret), stop() {} }
+    : afterReady(fireLog.ready, () =>
+        keepTrying("signing secret", () => sharedSigningSecret(fireLog.sqlWhenReady, redis), log),
+      );
   // A copy missing from Redis (emptied, evicted) is read from PostgreSQL and written back.
   const edgeConfigs = new SqlEdgeConfigs(fireLog.sqlWhenReady);
   const pixelCache = new CachedPixelConfigs(new RedisPixelConfigs(redis, edgeConfigs), {
@@ -183,7 +188,7 @@ export async function createNodeRuntime(
       advertiserCache.invalidate();
     },
   );
-  edgeCopies.start(EDGE_COPY_EVERY_MS);
+  void fireLog.ready?.then(() => edgeCopies.start(EDGE_COPY_EVERY_MS));
   const stores = createApiStores(redis, fireLog.sqlWhenReady, clock);
   const reportRunner = new ReportRunner({
     jobs: fireLog.reportJobs,
@@ -285,6 +290,22 @@ export async function createNodeRuntime(
       await tasks.drain();
       // What Redis has not taken by now stays in the spool for the next start.
       await fires.stop();
+    },
+  };
+}
+
+/** `keepTrying` started once `ready` resolves (at once without it); stoppable before that. */
+function afterReady<T>(
+  ready: Promise<void> | undefined,
+  start: () => KeptTrying<T>,
+): { result: Promise<T>; stop(): void } {
+  let stopped = false;
+  const kept = (ready ?? Promise.resolve()).then(() => (stopped ? null : start()));
+  return {
+    result: kept.then((k) => k?.result ?? new Promise<T>(() => {})),
+    stop() {
+      stopped = true;
+      void kept.then((k) => k?.stop());
     },
   };
 }

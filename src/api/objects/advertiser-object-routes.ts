@@ -49,7 +49,7 @@ export interface AdvertiserObjectBehaviour<T extends Stamped, V> {
   check?(deps: ApiDeps, object: Omit<T, "id">): Promise<void>;
   /** A changed object checked whole again (appended values must obey the rules together). */
   whole?(object: T): T;
-  /** GET narrows by `?code=` too, which then names one object. */
+  /** GET with `?code=` names one object by its code (under the member or the advertiser). */
   readsByCode?: boolean;
   /** What the database's refusals mean, in words that say what to do. */
   refused: { code: string; inUse: string; reference: string };
@@ -71,7 +71,8 @@ export function mountAdvertiserObjectRoutes<T extends Stamped, I extends z.ZodOb
   const { term, plural, meta, input, readOnly } = definition;
   mountMetaRoute(api, behaviour.path, meta);
   const route = serviceRoutes(behaviour.path, term, input);
-  const consumed = behaviour.readsByCode ? new Set([...SCOPE_PARAMS, "code"]) : SCOPE_PARAMS;
+  const readsByCode = behaviour.readsByCode ?? true;
+  const consumed = readsByCode ? new Set([...SCOPE_PARAMS, "code"]) : SCOPE_PARAMS;
 
   const saved = async (work: () => Promise<T>): Promise<T> => {
     try {
@@ -85,7 +86,7 @@ export function mountAdvertiserObjectRoutes<T extends Stamped, I extends z.ZodOb
 
   documentedRoute(api, route("get", `${plural}`), async (c) => {
     const { scope, single } = await scopeForQuery(c, deps, await actingMember(c, deps));
-    const code = behaviour.readsByCode ? c.req.query("code") : undefined;
+    const code = readsByCode ? c.req.query("code") : undefined;
     if (code !== undefined) scope.code = code;
     const one = single || (code !== undefined && !c.req.query("id"));
     return readObjectPage(c, { one: term, many: plural }, store, scope, meta, consumed, one);

@@ -17,7 +17,6 @@ export function mountPixelRoutes(api: OpenAPIHono<ApiEnv>, deps: ApiDeps): void 
     // Pixel codes are unique per member: the edge finds pixels by `?code=&member=`.
     codeOwner: "member",
     required: ["name"],
-    readsByCode: true,
     // The AppNexus defaults (SPEC section 6) for what a new pixel leaves out.
     create: (values, advertiser, now): Omit<ApiPixel, "id"> => ({
       name: values.name,
